@@ -1,0 +1,151 @@
+"""
+The ``SEEDING`` setting, read and validated once per run.
+
+Every key is optional::
+
+    SEEDING = {
+        "DEFAULT_COUNT": 20,          # rows for a model nobody gave a count
+        "COUNTS": {"app.Model": 500}, # per-model counts
+        "EXCLUDE": ["app", "app.Model"],
+        "REUSE": ["app.Model"],       # rows the framework creates: link, never add
+        "SKIP": ["app.Model"],        # tables only the framework should fill
+        "LOCALE": "en_US",
+        "OPTIONAL_RATIO": 0.8,        # share of nullable/blank fields that get a value
+        "BATCH_SIZE": 2000,
+        "PASSWORD": None,             # seeded users' password; else $SEED_PASSWORD
+        "PRODUCTION": None,           # True/False, or a list of aliases; None: not DEBUG
+        "NOW": "2026-06-01T00:00:00Z",  # the moment seeded data leads up to
+    }
+
+``NOW`` is fixed rather than the clock's time so that one seed number gives
+the same data on any day.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+import environ
+from django.conf import settings
+
+from .exceptions import ConfigurationError
+
+REUSED = ("contenttypes.ContentType", "auth.Permission", "sites.Site")
+SKIPPED = ("sessions.Session", "admin.LogEntry")
+
+
+@dataclass(frozen=True)
+class Config:
+    default_count: int = 20
+    counts: dict = field(default_factory=dict)
+    exclude: tuple = ()
+    reuse: tuple = REUSED
+    skip: tuple = SKIPPED
+    locale: str = "en_US"
+    optional_ratio: float = 0.8
+    batch_size: int = 2000
+    password: str | None = None
+    production: object = None
+    now: datetime.datetime = datetime.datetime(2026, 6, 1, tzinfo=datetime.UTC)
+
+    def is_production(self, alias):
+        if self.production is None:
+            return not settings.DEBUG
+        if isinstance(self.production, bool):
+            return self.production
+        return alias in self.production
+
+
+def _check(key, value, types, description):
+    types = types if isinstance(types, tuple) else (types,)
+    # bool is an int to isinstance(), never to a person writing settings.
+    if not isinstance(value, types) or (isinstance(value, bool) and bool not in types):
+        raise ConfigurationError(
+            f"SEEDING[{key!r}] must be {description}, not {value!r}."
+        )
+
+
+def _labels(key, value):
+    _check(key, value, (list, tuple), "a list of 'app_label' or 'app_label.Model'")
+    for label in value:
+        _check(key, label, str, "a list of 'app_label' or 'app_label.Model'")
+    return tuple(value)
+
+
+def get_config():
+    """Return the validated SEEDING setting; raise ConfigurationError."""
+    raw = getattr(settings, "SEEDING", None) or {}
+    if not isinstance(raw, dict):
+        raise ConfigurationError(f"SEEDING must be a dict, not {type(raw).__name__}.")
+    known = {f.upper() for f in Config.__dataclass_fields__}
+    unknown = sorted(set(raw) - known)
+    if unknown:
+        raise ConfigurationError(
+            f"Unknown SEEDING key(s): {', '.join(unknown)}. "
+            f"Known keys: {', '.join(sorted(known))}."
+        )
+    values = {}
+    if "DEFAULT_COUNT" in raw:
+        _check("DEFAULT_COUNT", raw["DEFAULT_COUNT"], int, "a whole number")
+        if raw["DEFAULT_COUNT"] < 0:
+            raise ConfigurationError("SEEDING['DEFAULT_COUNT'] must not be negative.")
+        values["default_count"] = raw["DEFAULT_COUNT"]
+    if "COUNTS" in raw:
+        counts = raw["COUNTS"]
+        _check("COUNTS", counts, dict, "a dict of 'app_label.Model': count")
+        for label, count in counts.items():
+            if not isinstance(label, str) or not isinstance(count, int) or count < 0:
+                raise ConfigurationError(
+                    f"SEEDING['COUNTS'] maps 'app_label.Model' to a count of zero "
+                    f"or more; got {label!r}: {count!r}."
+                )
+        values["counts"] = dict(counts)
+    for key in ("EXCLUDE", "REUSE", "SKIP"):
+        if key in raw:
+            values[key.lower()] = _labels(key, raw[key])
+    if "LOCALE" in raw:
+        _check("LOCALE", raw["LOCALE"], str, "a Faker locale such as 'en_US'")
+        values["locale"] = raw["LOCALE"]
+    if "OPTIONAL_RATIO" in raw:
+        ratio = raw["OPTIONAL_RATIO"]
+        _check("OPTIONAL_RATIO", ratio, (int, float), "a number between 0 and 1")
+        if not 0 <= ratio <= 1:
+            raise ConfigurationError(
+                f"SEEDING['OPTIONAL_RATIO'] must lie between 0 and 1, not {ratio}."
+            )
+        values["optional_ratio"] = float(ratio)
+    if "BATCH_SIZE" in raw:
+        _check("BATCH_SIZE", raw["BATCH_SIZE"], int, "a positive whole number")
+        if raw["BATCH_SIZE"] < 1:
+            raise ConfigurationError("SEEDING['BATCH_SIZE'] must be positive.")
+        values["batch_size"] = raw["BATCH_SIZE"]
+    password = raw.get("PASSWORD")
+    if password is None:
+        password = environ.Env().str("SEED_PASSWORD", default=None)
+    if password is not None and not isinstance(password, str):
+        # The value itself is a secret: never echo it.
+        raise ConfigurationError("SEEDING['PASSWORD'] must be a string.")
+    values["password"] = password or None
+    if "PRODUCTION" in raw and raw["PRODUCTION"] is not None:
+        production = raw["PRODUCTION"]
+        if not isinstance(production, bool):
+            production = _labels("PRODUCTION", production)
+        values["production"] = production
+    if "NOW" in raw:
+        values["now"] = _moment(raw["NOW"])
+    return Config(**values)
+
+
+def _moment(value):
+    if isinstance(value, str):
+        try:
+            value = datetime.datetime.fromisoformat(value)
+        except ValueError:
+            value = None
+    if not isinstance(value, datetime.datetime):
+        raise ConfigurationError(
+            "SEEDING['NOW'] must be a datetime or an ISO 8601 string such as "
+            "'2026-06-01T00:00:00Z'."
+        )
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=datetime.UTC)
+    return value

@@ -1,0 +1,182 @@
+"""
+Unique rules and check constraints, read from ``_meta`` and kept in Python.
+
+Rows that break a CheckConstraint are never sent to the database: conditions
+made of comparisons (with constants or other fields), ranges, ``in`` and
+``isnull`` are evaluated for each generated row and the offending values are
+repaired. Conditions beyond that are reported by the plan.
+"""
+
+import datetime
+import decimal
+import operator
+
+from django.db.models import CheckConstraint, F, Q, UniqueConstraint
+
+
+def unique_sets(model):
+    """Tuples of attnames that must be unique together, the pk excluded."""
+    meta = model._meta
+    sets = []
+    for field in meta.local_concrete_fields:
+        if field.unique and not field.primary_key:
+            sets.append((field.attname,))
+    for names in meta.unique_together:
+        sets.append(tuple(meta.get_field(n).attname for n in names))
+    for constraint in meta.constraints:
+        if isinstance(constraint, UniqueConstraint):
+            # A conditional or expression constraint is kept as a plain one
+            # over its fields: stricter, and always satisfied.
+            names = constraint.fields or _expression_fields(constraint.expressions)
+            if names:
+                sets.append(tuple(meta.get_field(n).attname for n in names))
+    # A set that contains a unique column is implied by it.
+    singles = {s[0] for s in sets if len(s) == 1}
+    return list(dict.fromkeys(s for s in sets if len(s) == 1 or not singles & set(s)))
+
+
+def _expression_fields(expressions):
+    names = []
+    for expression in expressions:
+        for node in _walk(expression):
+            if isinstance(node, F):
+                names.append(node.name)
+    return names
+
+
+def _walk(expression):
+    yield expression
+    for child in getattr(expression, "get_source_expressions", lambda: [])():
+        if child is not None:
+            yield from _walk(child)
+
+
+COMPARISONS = {
+    "exact": operator.eq,
+    "gt": operator.gt,
+    "gte": operator.ge,
+    "lt": operator.lt,
+    "lte": operator.le,
+}
+
+
+class Condition:
+    """A CheckConstraint's condition as a function of a row (attname -> value)."""
+
+    def __init__(self, model, constraint):
+        self.model = model
+        self.constraint = constraint
+        self.atoms = []
+        self.evaluate = self._compile(constraint.condition)
+
+    def __call__(self, row):
+        # SQL CHECK passes unless the condition is false; NULL is not false.
+        return self.evaluate(row) is not False
+
+    def _compile(self, node):
+        if isinstance(node, Q):
+            parts = [self._compile(child) for child in node.children]
+            combine = all3 if node.connector == Q.AND else any3
+            if node.negated:
+                return lambda row: not3(combine(p(row) for p in parts))
+            return lambda row: combine(p(row) for p in parts)
+        if isinstance(node, tuple):
+            return self._lookup(*node)
+        raise Unsupported(node)
+
+    def _lookup(self, path, value):
+        name, _, lookup = path.partition("__")
+        lookup = lookup or "exact"
+        field = self.model._meta.get_field(name)
+        if "__" in lookup or getattr(field, "attname", None) is None:
+            raise Unsupported(path)
+        attname = field.attname
+        if isinstance(value, F):
+            other = self.model._meta.get_field(value.name).attname
+            operand = lambda row: row.get(other)  # noqa: E731
+        elif hasattr(value, "resolve_expression"):
+            raise Unsupported(path)
+        else:
+            operand = lambda row: value  # noqa: E731
+        if lookup in COMPARISONS:
+            compare = COMPARISONS[lookup]
+            self.atoms.append((attname, lookup, value))
+
+            def test(row):
+                left, right = row.get(attname), operand(row)
+                if left is None or right is None:
+                    return None
+                return compare(left, right)
+
+            return test
+        if lookup == "isnull":
+            return lambda row: (row.get(attname) is None) == bool(value)
+        if lookup == "in":
+            choices = list(value)
+            return lambda row: None if row.get(attname) is None else row.get(attname) in choices
+        if lookup == "range":
+            low, high = value
+            return lambda row: None if row.get(attname) is None else low <= row.get(attname) <= high
+        raise Unsupported(path)
+
+    def repair(self, row, rng):
+        """Move the values that break a comparison so that it holds."""
+        for attname, lookup, value in self.atoms:
+            other = row.get(self.model._meta.get_field(value.name).attname) if isinstance(value, F) else value
+            left = row.get(attname)
+            if left is None or other is None:
+                continue
+            if lookup in ("gt", "gte") and not COMPARISONS[lookup](left, other):
+                row[attname] = other + _step(other, rng, strict=lookup == "gt")
+            elif lookup in ("lt", "lte") and not COMPARISONS[lookup](left, other):
+                row[attname] = other - _step(other, rng, strict=lookup == "lt")
+
+
+def _step(value, rng, strict):
+    if isinstance(value, datetime.datetime):
+        return datetime.timedelta(minutes=rng.randint(30 if strict else 0, 240))
+    if isinstance(value, datetime.date):
+        return datetime.timedelta(days=rng.randint(1 if strict else 0, 60))
+    if isinstance(value, decimal.Decimal):
+        return decimal.Decimal(rng.randint(1 if strict else 0, 100))
+    return type(value)(rng.randint(1 if strict else 0, 10))
+
+
+class Unsupported(Exception):
+    """A condition the engine cannot evaluate in Python."""
+
+
+def all3(values):
+    result = True
+    for value in values:
+        if value is False:
+            return False
+        if value is None:
+            result = None
+    return result
+
+
+def any3(values):
+    result = False
+    for value in values:
+        if value is True:
+            return True
+        if value is None:
+            result = None
+    return result
+
+
+def not3(value):
+    return None if value is None else not value
+
+
+def check_conditions(model):
+    """Return ([Condition], [unsupported CheckConstraint]) for ``model``."""
+    conditions, unsupported = [], []
+    for constraint in model._meta.constraints:
+        if isinstance(constraint, CheckConstraint):
+            try:
+                conditions.append(Condition(model, constraint))
+            except (Unsupported, LookupError):
+                unsupported.append(constraint)
+    return conditions, unsupported

@@ -1,0 +1,29 @@
+"""The exceptions that ``seeding`` raises; commands turn them into CommandError."""
+
+
+class SeedingError(Exception):
+    """Any error raised by seeding."""
+
+
+class ConfigurationError(SeedingError):
+    """The SEEDING setting, an option or a seed module is malformed."""
+
+
+class PlanError(SeedingError):
+    """The plan cannot be satisfied; raised before anything is written."""
+
+    def __init__(self, problems):
+        self.problems = list(problems)
+        super().__init__("; ".join(self.problems))
+
+
+class SeedFailed(SeedingError):
+    """Inserting the rows of one model failed; everything was rolled back."""
+
+
+class ProductionDatabase(SeedingError):
+    """The database is marked as production and no override was given."""
+
+
+class Locked(SeedingError):
+    """Another seed or purge holds the database."""

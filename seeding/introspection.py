@@ -1,0 +1,112 @@
+"""
+Which models exist, which of them ``seed`` fills, and why the others are left.
+
+Everything is read from the app registry and ``_meta``; nothing here touches
+the database.
+"""
+
+import enum
+
+from django.apps import apps
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.core.management.utils import parse_apps_and_model_labels
+from django.db import router
+
+from .exceptions import ConfigurationError
+
+
+class Treatment(enum.StrEnum):
+    RECIPE = "recipe"
+    AUTO = "automatic"
+    DEPENDENCY = "dependency"
+    REUSED = "reused"
+    FRAMEWORK = "framework"
+    EXCLUDED = "excluded"
+    NOT_SELECTED = "not selected"
+    UNMANAGED = "unmanaged"
+    OTHER_DATABASE = "other database"
+
+    @property
+    def seeded(self):
+        return self in (Treatment.RECIPE, Treatment.AUTO, Treatment.DEPENDENCY)
+
+
+def all_models():
+    """Every installed model with a table, auto-created M2M tables included."""
+    models = apps.get_models(include_auto_created=True)
+    return sorted(
+        (m for m in models if not m._meta.proxy), key=lambda m: m._meta.label
+    )
+
+
+def parse_labels(labels):
+    """Return the set of models named by 'app_label' or 'app_label.Model' labels."""
+    try:
+        models, app_configs = parse_apps_and_model_labels(labels)
+    except Exception as exc:
+        raise ConfigurationError(str(exc)) from None
+    for app_config in app_configs:
+        models.update(app_config.get_models(include_auto_created=True))
+    return models
+
+
+def through_owner(model):
+    """The model whose ManyToManyField auto-created ``model``, or None."""
+    return model._meta.auto_created or None
+
+
+def classify(using, config, only=(), exclude=()):
+    """
+    Return {model: Treatment} for every installed model.
+
+    ``only`` and ``exclude`` are labels; SEEDING's EXCLUDE, REUSE and SKIP
+    apply as well. Models that the selection needs but nobody selected are
+    decided later, by the planner, which knows the rows that exist.
+    """
+    excluded = parse_labels([*config.exclude, *exclude])
+    reused = _known(config.reuse)
+    skipped = _known(config.skip)
+    selected = parse_labels(only) if only else None
+    treatments = {}
+    for model in all_models():
+        owner = through_owner(model)
+        if not model._meta.managed:
+            treatment = Treatment.UNMANAGED
+        elif not router.allow_migrate_model(using, model):
+            treatment = Treatment.OTHER_DATABASE
+        elif model in skipped:
+            treatment = Treatment.FRAMEWORK
+        elif model in reused:
+            treatment = Treatment.REUSED
+        elif model in excluded or owner in excluded:
+            treatment = Treatment.EXCLUDED
+        elif selected is not None and model not in selected and owner not in selected:
+            treatment = Treatment.NOT_SELECTED
+        else:
+            treatment = Treatment.AUTO
+        treatments[model] = treatment
+    return treatments
+
+
+def _known(labels):
+    """Models for labels of apps that may not be installed (framework lists)."""
+    models = set()
+    for label in labels:
+        try:
+            models.add(apps.get_model(label))
+        except LookupError:
+            continue
+    return models
+
+
+def generic_foreign_keys(model):
+    return [f for f in model._meta.private_fields if isinstance(f, GenericForeignKey)]
+
+
+def forward_relations(model):
+    """Concrete many-to-one and one-to-one fields, parent links included."""
+    return [
+        f
+        for f in model._meta.concrete_fields
+        if f.is_relation and (f.many_to_one or f.one_to_one)
+    ]

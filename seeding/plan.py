@@ -1,0 +1,261 @@
+"""
+The plan: which models are seeded, how many rows each, in which order, and
+whether that can be done at all. Nothing is written while planning; ``seed
+--plan`` prints a plan and stops.
+"""
+
+import math
+from dataclasses import dataclass, field
+
+from django.db import DatabaseError, connections
+
+from . import registry
+from .constraints import check_conditions, unique_sets
+from .exceptions import ConfigurationError, SeedingError
+from .graph import DependencyGraph, UnbreakableCycle
+from .introspection import (
+    Treatment,
+    classify,
+    forward_relations,
+    generic_foreign_keys,
+    parse_labels,
+    through_owner,
+)
+from .values import ValueContext, column_for
+
+
+@dataclass
+class Step:
+    """How one model is seeded."""
+
+    model: type
+    treatment: Treatment
+    seed: registry.Seed | None
+    #: Rows to insert; None when the seed module's rows() decides.
+    count: int | None
+    #: Rows the table held before the run.
+    existing: int = 0
+    notes: list = field(default_factory=list)
+
+    @property
+    def label(self):
+        return self.model._meta.label
+
+
+@dataclass
+class Plan:
+    using: str
+    seed: int
+    scale: float
+    config: object
+    steps: list
+    treatments: dict
+    graph: DependencyGraph | None
+    existing: dict
+    problems: list = field(default_factory=list)
+    cautions: list = field(default_factory=list)
+
+    def step(self, model):
+        return next((s for s in self.steps if s.model is model), None)
+
+    def planned_rows(self, model):
+        """Rows the model will hold: existing plus planned, MTI children included."""
+        rows = self.existing.get(model, 0)
+        for step in self.steps:
+            if step.model is model or model in step.model._meta.get_parent_list():
+                rows += step.count or 0
+        return rows
+
+
+def parse_counts(pairs):
+    """Turn ['app.Model=N', ...] into {model: N}; raise ConfigurationError."""
+    counts = {}
+    for pair in pairs:
+        label, sep, number = pair.partition("=")
+        if not sep or not label:
+            raise ConfigurationError(f"--count takes app_label.Model=N, not {pair!r}.")
+        try:
+            count = int(number)
+        except ValueError:
+            raise ConfigurationError(f"--count {pair}: {number!r} is not a whole number.") from None
+        if count < 0:
+            raise ConfigurationError(f"--count {pair}: the count must not be negative.")
+        if count > MAX_COUNT:
+            raise ConfigurationError(f"--count {pair}: more than {MAX_COUNT:,} rows is not a seed.")
+        models = parse_labels([label])
+        if len(models) != 1 or "." not in label:
+            raise ConfigurationError(f"--count needs one model, app_label.Model, not {label!r}.")
+        counts[models.pop()] = count
+    return counts
+
+
+MAX_COUNT = 100_000_000
+
+
+def build_plan(using, config, *, seed=0, scale=1.0, counts=None, only=(), exclude=(), top_up=False):
+    """Return the Plan for one run; raise SeedingError for bad input."""
+    if not (isinstance(scale, (int, float)) and 0 < scale <= 10_000 and math.isfinite(scale)):
+        raise ConfigurationError(f"--scale must be a number above 0 (up to 10000), not {scale}.")
+    registry.autodiscover()
+    seeds = registry.site.seeds()
+    treatments = classify(using, config, only, exclude)
+    config_counts = {}
+    for label, count in config.counts.items():
+        models = parse_labels([label])
+        if len(models) != 1:
+            raise ConfigurationError(f"SEEDING['COUNTS'] names {label!r}, which is not one model.")
+        config_counts[models.pop()] = count
+    existing = _row_counts(using, [m for m, t in treatments.items() if t.seeded or t in (Treatment.REUSED, Treatment.NOT_SELECTED)])
+    _pull_in_dependencies(treatments, existing)
+    for model, treatment in treatments.items():
+        if treatment.seeded and model in seeds:
+            treatments[model] = Treatment.RECIPE if treatment is Treatment.AUTO else treatment
+
+    seeded = [m for m, t in treatments.items() if t.seeded]
+    explicit = {**{m: round(c * scale) for m, c in config_counts.items()}, **(counts or {})}
+    steps = {}
+    for model in seeded:
+        steps[model] = Step(model, treatments[model], seeds.get(model), None, existing.get(model, 0))
+    resolving = set()
+
+    def count_of(model):
+        step = steps.get(model)
+        if step is None:
+            return 0
+        if step.count is None and model not in resolving:
+            resolving.add(model)
+            step.count = _count(step, explicit, config, scale, count_of)
+        return step.count or 0
+
+    for model in seeded:
+        count_of(model)
+        if top_up and steps[model].count is not None:
+            steps[model].count = max(0, steps[model].count - steps[model].existing)
+
+    plan = Plan(using, seed, scale, config, [], treatments, None, existing)
+    try:
+        graph = DependencyGraph(seeded, can_point_forward=lambda e: steps[e.target].count is not None)
+    except UnbreakableCycle as exc:
+        plan.problems.append(str(exc))
+        plan.steps = [steps[m] for m in seeded]
+        return plan
+    plan.graph = graph
+    plan.steps = [steps[m] for m in graph.order]
+    _check_feasibility(plan, explicit, seeds)
+    return plan
+
+
+def _row_counts(using, models):
+    counts = {}
+    try:
+        for model in models:
+            counts[model] = model._base_manager.using(using).count()
+    except DatabaseError as exc:
+        connections[using].close()
+        raise SeedingError(
+            f"Cannot read table {model._meta.db_table} of database '{using}': {exc}. "
+            f"Is the database reachable and migrated? Run without --no-migrate."
+        ) from exc
+    return counts
+
+
+def _pull_in_dependencies(treatments, existing):
+    """Seed the unselected parents that a selected model cannot do without."""
+    queue = [m for m, t in treatments.items() if t.seeded]
+    while queue:
+        model = queue.pop()
+        for relation in forward_relations(model):
+            target = relation.related_model._meta.concrete_model
+            if relation.null or target is model:
+                continue
+            if treatments.get(target) is Treatment.NOT_SELECTED and not existing.get(target):
+                treatments[target] = Treatment.DEPENDENCY
+                queue.append(target)
+
+
+def _count(step, explicit, config, scale, count_of):
+    model, seed = step.model, step.seed
+    if model in explicit:
+        return explicit[model]
+    if seed is not None and seed.per is not None:
+        label, factor = seed.per
+        other = parse_labels([label]).pop()
+        return round(count_of(other) * factor)
+    if seed is not None and seed.count is not None:
+        return round(seed.count * scale)
+    if seed is not None and seed.yields_rows:
+        return None
+    owner = through_owner(model)
+    if owner is not None:
+        # About two links per row of the model that declares the M2M field.
+        return 2 * count_of(owner)
+    return round(config.default_count * scale)
+
+
+def _check_feasibility(plan, explicit, seeds):
+    """Clamp automatic counts to what the schema allows; report the rest."""
+    context = ValueContext(plan.seed, plan.config.locale, plan.config.now, connections[plan.using])
+    forward = {e.field for e in plan.graph.forward}
+    for step in plan.steps:
+        model, label = step.model, step.label
+        fixed = model in explicit or step.seed is not None
+        limits = []
+        gfk_fields = {f for g in generic_foreign_keys(model) for f in (g.ct_field, g.fk_field)}
+        for relation in forward_relations(model):
+            if relation.remote_field.parent_link or relation.name in gfk_fields:
+                continue
+            target = relation.related_model._meta.concrete_model
+            if target is model:
+                continue
+            rows = plan.planned_rows(target)
+            if rows == 0 and not relation.null:
+                limits.append((0, f"{label}.{relation.name} needs rows of {target._meta.label}, which has none and is not seeded"))
+            if relation.unique and not relation.null and step.count is not None:
+                free = rows - step.existing
+                limits.append((free, f"{label}.{relation.name} is one-to-one with {target._meta.label}: {free} rows free for {step.count}"))
+        for names in unique_sets(model):
+            capacity = 1
+            for name in names:
+                field_ = model._meta.get_field(_field_name(model, name))
+                if field_.is_relation:
+                    capacity *= plan.planned_rows(field_.related_model._meta.concrete_model)
+                else:
+                    column = column_for(field_, context)
+                    size = column.capacity() if column else None
+                    if size is None:
+                        capacity = None
+                        break
+                    capacity *= size
+            if capacity is not None and step.count is not None:
+                limits.append((capacity - step.existing, f"unique ({', '.join(names)}) of {label} allows {capacity} rows"))
+        for field_ in model._meta.concrete_fields:
+            if field_.is_relation or field_.primary_key or field_ in forward or getattr(field_, "generated", False):
+                continue
+            recipe = step.seed.recipe_values() if step.seed and step.seed.recipe else {}
+            if field_.null or field_.has_default() or field_.name in recipe or field_.attname in recipe:
+                continue
+            if column_for(field_, context) is None:
+                plan.problems.append(
+                    f"{label}.{field_.name}: no value for a required {type(field_).__name__}; "
+                    f"give it a default or a recipe value in a seeds module."
+                )
+        _, unsupported = check_conditions(model)
+        for constraint in unsupported:
+            plan.cautions.append(
+                f"{label}: check constraint {constraint.name} is not evaluated before "
+                f"insert; rows that break it make the run fail."
+            )
+        for limit, reason in limits:
+            if step.count is not None and step.count > limit:
+                if fixed:
+                    plan.problems.append(f"{label}: {step.count} rows planned, but {reason}.")
+                else:
+                    step.notes.append(f"{step.count} -> {max(limit, 0)} rows: {reason}")
+                    step.count = max(limit, 0)
+
+
+def _field_name(model, attname):
+    for field_ in model._meta.concrete_fields:
+        if field_.attname == attname:
+            return field_.name
+    return attname

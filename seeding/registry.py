@@ -1,0 +1,180 @@
+"""
+Seed modules: what a domain app declares about how its models are seeded.
+
+Any installed app may ship a ``seeds.py``; it is imported by :func:`autodiscover`
+the way the admin imports ``admin.py``, and registers :class:`Seed` classes and
+checks::
+
+    @seeding.register(Invoice)
+    class InvoiceSeed(seeding.Seed):
+        recipe = Recipe(Invoice, status="unpaid")
+        per = ("school.Student", 2)
+
+    @seeding.check("an invoice's total equals the sum of its lines")
+    def invoice_totals(using):
+        return Invoice.objects.using(using).exclude(...)
+"""
+
+import itertools
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.utils.module_loading import autodiscover_modules
+
+from .exceptions import ConfigurationError
+
+
+class Seed:
+    """
+    How one model is seeded.
+
+    ``recipe`` is a model_bakery ``Recipe``: its values win over the engine's
+    guesses (a callable is called once per row, an iterator such as ``seq()``
+    advanced once per row); the engine still supplies foreign keys and keeps
+    unique rules. ``count`` is a number of rows at scale 1; ``per`` makes it
+    relative to another model's count: ``per = ("school.Student", 2)``.
+
+    Override ``rows(ctx)`` to decide the rows yourself: yield dicts of field
+    values (foreign keys as instances or primary keys); the engine fills every
+    field you leave out. Override ``finish(ctx)`` for fix-ups that need rows of
+    models seeded later; it runs once every model is inserted.
+    """
+
+    model = None
+    recipe = None
+    count = None
+    per = None
+
+    def rows(self, ctx):
+        return None
+
+    def finish(self, ctx):
+        pass
+
+    @property
+    def yields_rows(self):
+        return type(self).rows is not Seed.rows
+
+    @property
+    def module(self):
+        return type(self).__module__
+
+    def recipe_values(self):
+        """Return {field name: value or callable} from the recipe, fresh per run."""
+        if self.recipe is None:
+            return {}
+        # model_bakery reads the app registry on import: import it late.
+        from model_bakery.recipe import RecipeForeignKey, related
+
+        values = {}
+        for name, value in self.recipe.attr_mapping.items():
+            if isinstance(value, (RecipeForeignKey, related)):
+                # The engine links rows to parents that exist; it never
+                # invents a parent per child.
+                continue
+            if isinstance(value, Iterator):
+                # A module-level seq() is consumed by a run; keep a pristine
+                # copy so that the next run in this process starts over.
+                kept, values[name] = itertools.tee(value)
+                self.recipe.attr_mapping[name] = kept
+            else:
+                values[name] = value
+        return values
+
+
+@dataclass(frozen=True)
+class Check:
+    """A domain rule; ``func(using)`` returns the offending rows (a queryset)."""
+
+    name: str
+    description: str
+    func: object
+    module: str
+
+
+class SeedRegistry:
+    def __init__(self):
+        # Keyed by model label; a dict named _registry so that Django's
+        # autodiscover_modules() can roll back a failed import.
+        self._registry = {}
+        self.checks = []
+
+    def register(self, model, seed_class, module):
+        self._registry[model] = (seed_class, module)
+
+    def seeds(self):
+        """Return {model class: Seed instance}; raise for unknown models."""
+        seeds = {}
+        for label, (seed_class, module) in self._registry.items():
+            try:
+                model = apps.get_model(label)
+            except (LookupError, ValueError):
+                raise ConfigurationError(
+                    f"{module} registers a seed for {label}, which is not an "
+                    f"installed model."
+                ) from None
+            seed = seed_class()
+            seed.model = model
+            seeds[model] = seed
+        return seeds
+
+
+site = SeedRegistry()
+
+
+def _label(model):
+    return model if isinstance(model, str) else model._meta.label
+
+
+def register(model, *, registry=site):
+    """Class decorator: register a Seed subclass for ``model`` (class or label)."""
+
+    def decorator(seed_class):
+        if not (isinstance(seed_class, type) and issubclass(seed_class, Seed)):
+            raise ConfigurationError(
+                f"@seeding.register({_label(model)}) decorates a Seed subclass, "
+                f"not {seed_class!r}."
+            )
+        registry.register(_label(model), seed_class, seed_class.__module__)
+        return seed_class
+
+    return decorator
+
+
+def check(description, *, registry=site):
+    """Function decorator: register a domain check that seed_report runs."""
+
+    def decorator(func):
+        registry.checks.append(
+            Check(func.__name__, description, func, func.__module__)
+        )
+        return func
+
+    return decorator
+
+
+def autodiscover(registry=site):
+    """Import every installed app's ``seeds`` module once."""
+    try:
+        autodiscover_modules("seeds", register_to=registry)
+    except Exception as exc:
+        raise ConfigurationError(
+            f"Importing {_failing_seeds_file(exc)} failed: "
+            f"{type(exc).__name__}: {exc}"
+        ) from exc
+
+
+def _failing_seeds_file(exc):
+    """Name the seeds.py in whose import ``exc`` was raised."""
+    tb, found = exc.__traceback__, None
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith("seeds.py"):
+            found = filename
+        tb = tb.tb_next
+    if found is None:
+        # A SyntaxError has no frame inside the file; it names it itself.
+        found = getattr(exc, "filename", None) or "a seeds module"
+    return found
+

@@ -1,0 +1,475 @@
+"""
+Values for fields: realistic, fast, reproducible, and unique where required.
+
+A :class:`Column` generates the values of one field a batch at a time. Text
+comes from pools of Faker values, drawn once per field with a Faker seeded by
+(seed, model, field) and then sampled, which is what makes it fast: Faker is
+slower than the database. Every random draw comes from a ``random.Random``
+seeded by its position (seed, model, field, batch), so adding a model or a
+field to a project does not reshuffle the values of any other.
+"""
+
+import datetime
+import decimal
+import ipaddress
+import random
+import re
+import uuid
+
+from django.core import validators
+from django.db import models
+from faker import Faker
+
+POOL_SIZE = 512
+
+PERSON_MODELS = re.compile(
+    r"user|person|people|student|teacher|guardian|parent|customer|client|author|"
+    r"employee|staff|member|contact|profile|patient|owner|account",
+    re.I,
+)
+
+
+def rng_for(*position):
+    """A Random seeded by a position such as (seed, label, field, batch)."""
+    # String seeds are hashed with SHA-512: stable across processes, unlike hash().
+    return random.Random(":".join(str(p) for p in position))
+
+
+class Column:
+    """The values of one field; subclasses say how they are drawn."""
+
+    #: The finite list of values the field can take, when it is bounded.
+    domain = None
+
+    def __init__(self, field, context):
+        self.field = field
+        self.context = context
+
+    def sample(self, rng, n):
+        return [self.one(rng) for _ in range(n)]
+
+    def one(self, rng):
+        raise NotImplementedError
+
+    def distinct(self, rng, start, n):
+        """n values that differ from each other and from every other index."""
+        if self.domain is not None:
+            return [self.domain[i] for i in range(start, start + n)]
+        return [self.nth(rng, i) for i in range(start, start + n)]
+
+    def nth(self, rng, index):
+        raise NotImplementedError
+
+    def capacity(self):
+        """How many distinct values the column can produce, None if unbounded."""
+        return None if self.domain is None else len(self.domain)
+
+
+class Constant(Column):
+    def __init__(self, field, context, value):
+        super().__init__(field, context)
+        self.value = value
+        self.domain = [value]
+
+    def sample(self, rng, n):
+        return [self.value] * n
+
+
+class Choices(Column):
+    def __init__(self, field, context):
+        super().__init__(field, context)
+        self.domain = [value for value, _ in field.flatchoices]
+
+    def sample(self, rng, n):
+        return rng.choices(self.domain, k=n)
+
+
+class Boolean(Column):
+    domain = [False, True]
+
+    def sample(self, rng, n):
+        return [rng.random() < 0.5 for _ in range(n)]
+
+
+class Integer(Column):
+    """Numbers in a realistic range; unique ones count up to the hard limit."""
+
+    def __init__(self, field, context, low, high, limit):
+        super().__init__(field, context)
+        self.low, self.high, self.limit = low, high, limit
+
+    def sample(self, rng, n):
+        low, high = self.low, self.high
+        return [rng.randint(low, high) for _ in range(n)]
+
+    def nth(self, rng, index):
+        return self.low + index
+
+    def capacity(self):
+        return self.limit - self.low + 1
+
+
+class Decimal(Column):
+    def __init__(self, field, context, low, high, limit):
+        super().__init__(field, context)
+        self.quantum = decimal.Decimal(1).scaleb(-field.decimal_places)
+        self.low = decimal.Decimal(low)
+        self.steps = int((decimal.Decimal(high) - self.low) / self.quantum)
+        self.limit_steps = int((decimal.Decimal(limit) - self.low) / self.quantum)
+
+    def sample(self, rng, n):
+        low, quantum, steps = self.low, self.quantum, self.steps
+        return [low + rng.randint(0, steps) * quantum for _ in range(n)]
+
+    def nth(self, rng, index):
+        return self.low + index * self.quantum
+
+    def capacity(self):
+        return self.limit_steps + 1
+
+
+class Float(Integer):
+    def sample(self, rng, n):
+        return [round(rng.uniform(self.low, self.high), 2) for _ in range(n)]
+
+    def nth(self, rng, index):
+        return float(self.low + index)
+
+
+class Moment(Column):
+    """Dates and datetimes in the years before the run's reference time."""
+
+    def __init__(self, field, context, days_back, days_forward=0):
+        super().__init__(field, context)
+        self.days_back, self.days_forward = days_back, days_forward
+        self.is_datetime = isinstance(field, models.DateTimeField)
+
+    def sample(self, rng, n):
+        now = self.context.now
+        span = (self.days_back + self.days_forward) * 86400
+        start = now - datetime.timedelta(days=self.days_back)
+        values = [start + datetime.timedelta(seconds=rng.randrange(span)) for _ in range(n)]
+        if self.is_datetime:
+            return values
+        return [value.date() for value in values]
+
+    def nth(self, rng, index):
+        if self.is_datetime:
+            return self.context.now - datetime.timedelta(minutes=index)
+        return self.context.now.date() - datetime.timedelta(days=index)
+
+
+class Time(Column):
+    def sample(self, rng, n):
+        return [datetime.time(rng.randrange(7, 19), rng.randrange(0, 60, 5)) for _ in range(n)]
+
+    def nth(self, rng, index):
+        return datetime.time(*divmod(divmod(index, 60)[0] % 1440, 60), index % 60)
+
+    def capacity(self):
+        return 86400
+
+
+class Duration(Column):
+    def sample(self, rng, n):
+        return [datetime.timedelta(minutes=rng.randrange(5, 600, 5)) for _ in range(n)]
+
+    def nth(self, rng, index):
+        return datetime.timedelta(seconds=index)
+
+
+class UUID(Column):
+    def one(self, rng):
+        return uuid.UUID(int=rng.getrandbits(128), version=4)
+
+    def nth(self, rng, index):
+        return self.one(rng)
+
+
+class IPAddress(Column):
+    def __init__(self, field, context):
+        super().__init__(field, context)
+        self.version = 6 if field.protocol.lower() == "ipv6" else 4
+
+    def one(self, rng):
+        if self.version == 6:
+            return str(ipaddress.IPv6Address(rng.getrandbits(128)))
+        return str(ipaddress.IPv4Address(rng.randrange(0x0B000000, 0xDF000000)))
+
+    def nth(self, rng, index):
+        base = 0x20010DB8 << 96 if self.version == 6 else 0x0A000000
+        address = (ipaddress.IPv6Address if self.version == 6 else ipaddress.IPv4Address)(
+            base + index
+        )
+        return str(address)
+
+
+class Binary(Column):
+    def one(self, rng):
+        return rng.randbytes(16)
+
+    def nth(self, rng, index):
+        return index.to_bytes(8, "big")
+
+
+class JSON(Column):
+    def __init__(self, field, context):
+        super().__init__(field, context)
+        self.words = Text.pool_of(context, field, "word")
+
+    def one(self, rng):
+        return {rng.choice(self.words): rng.choice(self.words) for _ in range(rng.randint(1, 3))}
+
+    def nth(self, rng, index):
+        return {"id": index, **self.one(rng)}
+
+
+class Text(Column):
+    """Text drawn from a pool of Faker values, cut to max_length."""
+
+    def __init__(self, field, context, provider, separator="-"):
+        super().__init__(field, context)
+        self.provider = provider
+        self.separator = separator
+        self.max_length = getattr(field, "max_length", None)
+        self.pool = self.pool_of(context, field, provider, self.max_length)
+
+    @staticmethod
+    def pool_of(context, field, provider, max_length=None):
+        faker = context.faker_for(field)
+        make = provider if callable(provider) else getattr(faker, provider)
+        values = []
+        for _ in range(POOL_SIZE):
+            value = make(faker) if callable(provider) else make()
+            value = str(value)
+            if max_length:
+                value = value[:max_length].rstrip()
+            values.append(value)
+        # Distinct, in draw order: the unique suffix scheme relies on it.
+        return list(dict.fromkeys(v for v in values if v)) or ["x"]
+
+    def sample(self, rng, n):
+        return rng.choices(self.pool, k=n)
+
+    def nth(self, rng, index):
+        round_, slot = divmod(index, len(self.pool))
+        value = self.pool[slot]
+        if round_ == 0:
+            return value
+        return self.decorate(value, f"{self.separator}{round_}")
+
+    def decorate(self, value, suffix):
+        if self.max_length:
+            value = value[: self.max_length - len(suffix)]
+        return value + suffix
+
+
+class Email(Text):
+    def decorate(self, value, suffix):
+        local, _, domain = value.partition("@")
+        suffix = suffix.lstrip("-.")
+        if self.max_length:
+            local = local[: max(1, self.max_length - len(domain) - len(suffix) - 1)]
+        return f"{local}{suffix}@{domain}"
+
+
+class File(Text):
+    def __init__(self, field, context):
+        super().__init__(field, context, lambda faker: faker.file_name(category="image" if isinstance(field, models.ImageField) else None))
+        upload_to = getattr(field, "upload_to", "")
+        upload_to = upload_to if isinstance(upload_to, str) else ""
+        self.prefix = datetime.date(2000, 1, 1).strftime(upload_to).rstrip("/")
+
+    def sample(self, rng, n):
+        return [self.join(v) for v in super().sample(rng, n)]
+
+    def nth(self, rng, index):
+        return self.join(super().nth(rng, index))
+
+    def join(self, name):
+        path = f"{self.prefix}/{name}" if self.prefix else name
+        return path[-self.max_length :] if self.max_length else path
+
+
+class Array(Column):
+    def __init__(self, field, context, base):
+        super().__init__(field, context)
+        self.base = base
+
+    def one(self, rng):
+        return self.base.sample(rng, rng.randint(1, 3))
+
+    def nth(self, rng, index):
+        return self.base.distinct(rng, index, 1)
+
+
+#: Field names, or name patterns, and the Faker providers they mean.
+TEXT_BY_NAME = [
+    (r"first_?name|given_?name|forename", "first_name"),
+    (r"last_?name|surname|family_?name", "last_name"),
+    (r"full_?name|display_?name|contact_?name", "name"),
+    (r"user_?name|login|handle|nick_?name", "user_name"),
+    (r"e?mail(_address)?", "email"),
+    (r"phone(_number)?|mobile|telephone|tel|fax", "phone_number"),
+    (r"city|town", "city"),
+    (r"country", "country"),
+    (r"state|province|region", "state"),
+    (r"(street_)?address(_line_?1)?|street", "street_address"),
+    (r"address_line_?2", "secondary_address"),
+    (r"zip(_?code)?|post(al)?_?code", "postcode"),
+    (r"company|organi[sz]ation|employer|vendor|supplier", "company"),
+    (r"job(_title)?|occupation|position", "job"),
+    (r"url|website|homepage|link", "url"),
+    (r"domain(_name)?|host(name)?", "domain_name"),
+    (r"slug", "slug"),
+    (r"colou?r", "color_name"),
+    (r"currency(_code)?", "currency_code"),
+    (r"language|locale|lang", "language_code"),
+    (r"iban", "iban"),
+    (r"user_?agent", "user_agent"),
+    (r"location|place|venue|room", "city"),
+    (r"title|subject|headline|heading|caption", lambda f: f.sentence(nb_words=4).rstrip(".")),
+    (r"description|body|content|text|notes?|comments?|bio|summary|message|objectives?|details?|remarks?", "paragraph"),
+    (r"reference|ref|code|number|sku|serial(_number)?|token|key", lambda f: f.bothify("??-####-??").upper()),
+    (r"password", "password"),
+]
+TEXT_BY_NAME = [(re.compile(rf"^({pattern})$", re.I), provider) for pattern, provider in TEXT_BY_NAME]
+
+#: (name pattern, low, high) for numbers that mean something.
+NUMBER_BY_NAME = [
+    (r"age", 5, 90),
+    (r"year", 1990, 2030),
+    (r".*(quantity|qty|count|number_of_.*|num_.*)", 1, 20),
+    (r".*(minutes|mins)", 5, 240),
+    (r".*(hours)", 1, 40),
+    (r".*(price|amount|cost|total|fee|balance|salary|budget)", 1, 500),
+    (r".*(percent|percentage|pct|score|rating|grade)", 0, 100),
+    (r".*(capacity|size|seats)", 1, 60),
+    (r".*(latitude|lat)", -90, 90),
+    (r".*(longitude|lng|lon)", -180, 180),
+]
+NUMBER_BY_NAME = [(re.compile(rf"^({p})$", re.I), lo, hi) for p, lo, hi in NUMBER_BY_NAME]
+
+BIRTH = re.compile(r"^(date_of_birth|birth_?date|birthday|dob|born(_on)?)$", re.I)
+
+
+class ValueContext:
+    """What columns share in one run: the seed, the locale, the reference time."""
+
+    def __init__(self, seed, locale, now, connection):
+        self.seed = seed
+        self.locale = locale
+        self.now = now
+        self.connection = connection
+
+    def faker_for(self, field):
+        faker = Faker(self.locale)
+        faker.seed_instance(f"{self.seed}:{field.model._meta.label}:{field.name}")
+        return faker
+
+
+def _ranges(field, hard_low, hard_high):
+    """
+    Return (low, high, limit): a realistic range for the field's name, inside
+    the hard range that validators and the column allow, and the hard top.
+    """
+    for validator in field.validators:
+        if isinstance(validator, validators.MinValueValidator):
+            hard_low = max(hard_low, validator.limit_value)
+        elif isinstance(validator, validators.MaxValueValidator):
+            hard_high = min(hard_high, validator.limit_value)
+    low, high = 0, 1000
+    for pattern, name_low, name_high in NUMBER_BY_NAME:
+        if pattern.match(field.name):
+            low, high = name_low, name_high
+            break
+    low, high = max(low, hard_low), min(high, hard_high)
+    if low > high:
+        low, high = hard_low, min(hard_high, hard_low + 1000)
+    return low, high, hard_high
+
+
+UNBOUNDED = 10**18
+
+
+def _text_provider(field):
+    for pattern, provider in TEXT_BY_NAME:
+        if pattern.match(field.name):
+            return provider
+    if field.name == "name" or field.name.endswith("_name"):
+        if PERSON_MODELS.search(field.model.__name__):
+            return "name"
+        return lambda f: f.catch_phrase().split(" ")[-1].capitalize() + " " + f.word().capitalize()
+    if isinstance(field, models.TextField):
+        return "paragraph"
+    if (field.max_length or 0) >= 60:
+        return "sentence"
+    return "word"
+
+
+BUILTIN_TYPES = {
+    name: getattr(models, name)
+    for name in dir(models)
+    if name.endswith("Field") and isinstance(getattr(models, name), type)
+}
+
+
+def builtin_base(field):
+    """The built-in field class a custom field behaves as, or None."""
+    for klass in type(field).__mro__:
+        if klass is models.Field:
+            break
+        if klass.__module__.startswith("django."):
+            return klass
+    return BUILTIN_TYPES.get(field.get_internal_type())
+
+
+def column_for(field, context):
+    """The Column that fills ``field``, or None when the engine cannot fill it."""
+    if field.choices:
+        return Choices(field, context)
+    base = builtin_base(field)
+    if base is None:
+        return None
+    if base.__name__ == "ArrayField":
+        inner = column_for(field.base_field, context)
+        return Array(field, context, inner) if inner else None
+    if issubclass(base, models.BooleanField):
+        return Boolean(field, context)
+    if issubclass(base, (models.IntegerField, models.AutoField)):
+        return Integer(field, context, *_ranges(field, -UNBOUNDED, UNBOUNDED))
+    if issubclass(base, models.DecimalField):
+        top = decimal.Decimal(10) ** (field.max_digits - field.decimal_places) - 1
+        return Decimal(field, context, *_ranges(field, -top, top))
+    if issubclass(base, models.FloatField):
+        return Float(field, context, *_ranges(field, -UNBOUNDED, UNBOUNDED))
+    if issubclass(base, (models.DateField, models.DateTimeField)):
+        if BIRTH.match(field.name):
+            return Moment(field, context, days_back=365 * 70)
+        return Moment(field, context, days_back=365 * 2)
+    if issubclass(base, models.TimeField):
+        return Time(field, context)
+    if issubclass(base, models.DurationField):
+        return Duration(field, context)
+    if issubclass(base, models.UUIDField):
+        return UUID(field, context)
+    if issubclass(base, models.GenericIPAddressField):
+        return IPAddress(field, context)
+    if issubclass(base, models.BinaryField):
+        return Binary(field, context)
+    if issubclass(base, models.JSONField):
+        return JSON(field, context)
+    if issubclass(base, models.FileField) or issubclass(base, models.FilePathField):
+        return File(field, context)
+    if issubclass(base, models.EmailField):
+        return Email(field, context, "email")
+    if issubclass(base, models.URLField):
+        return Text(field, context, "url", separator="/")
+    if issubclass(base, models.SlugField):
+        return Text(field, context, "slug")
+    if issubclass(base, (models.CharField, models.TextField)):
+        provider = _text_provider(field)
+        if provider == "email":
+            return Email(field, context, provider)
+        return Text(field, context, provider)
+    return None
