@@ -24,8 +24,8 @@ def unique_sets(model):
     for names in meta.unique_together:
         sets.append(tuple(meta.get_field(n).attname for n in names))
     for constraint in meta.constraints:
-        if isinstance(constraint, UniqueConstraint):
-            # A conditional or expression constraint is kept as a plain one
+        if isinstance(constraint, UniqueConstraint) and constraint.condition is None:
+            # An expression constraint (Lower("name")) is kept as a plain one
             # over its fields: stricter, and always satisfied.
             names = constraint.fields or _expression_fields(constraint.expressions)
             if names:
@@ -33,6 +33,21 @@ def unique_sets(model):
     # A set that contains a unique column is implied by it.
     singles = {s[0] for s in sets if len(s) == 1}
     return list(dict.fromkeys(s for s in sets if len(s) == 1 or not singles & set(s)))
+
+
+def conditional_unique_sets(model):
+    """[(attnames, Predicate)] for UniqueConstraints with a condition."""
+    meta = model._meta
+    sets = []
+    for constraint in meta.constraints:
+        if isinstance(constraint, UniqueConstraint) and constraint.condition is not None:
+            names = constraint.fields or _expression_fields(constraint.expressions)
+            try:
+                predicate = Predicate(model, constraint.condition)
+            except (Unsupported, LookupError):
+                predicate = None  # Unknown: treat every row as covered.
+            sets.append((tuple(meta.get_field(n).attname for n in names), predicate))
+    return sets
 
 
 def _expression_fields(expressions):
@@ -60,18 +75,16 @@ COMPARISONS = {
 }
 
 
-class Condition:
-    """A CheckConstraint's condition as a function of a row (attname -> value)."""
+class Predicate:
+    """A Q object as a function of a row (attname -> value), in SQL's logic."""
 
-    def __init__(self, model, constraint):
+    def __init__(self, model, q):
         self.model = model
-        self.constraint = constraint
         self.atoms = []
-        self.evaluate = self._compile(constraint.condition)
+        self.evaluate = self._compile(q)
 
     def __call__(self, row):
-        # SQL CHECK passes unless the condition is false; NULL is not false.
-        return self.evaluate(row) is not False
+        return self.evaluate(row)
 
     def _compile(self, node):
         if isinstance(node, Q):
@@ -130,6 +143,18 @@ class Condition:
                 row[attname] = other + _step(other, rng, strict=lookup == "gt")
             elif lookup in ("lt", "lte") and not COMPARISONS[lookup](left, other):
                 row[attname] = other - _step(other, rng, strict=lookup == "lt")
+
+
+class Condition(Predicate):
+    """A CheckConstraint's condition."""
+
+    def __init__(self, model, constraint):
+        self.constraint = constraint
+        super().__init__(model, constraint.condition)
+
+    def __call__(self, row):
+        # SQL CHECK passes unless the condition is false; NULL is not false.
+        return self.evaluate(row) is not False
 
 
 def _step(value, rng, strict):

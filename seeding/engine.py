@@ -23,7 +23,7 @@ from django.core.management.color import no_style
 from django.db import DatabaseError, connections, models, transaction
 from model_bakery import random_gen
 
-from .constraints import check_conditions, unique_sets
+from .constraints import check_conditions, conditional_unique_sets, unique_sets
 from .exceptions import SeedFailed
 from .introspection import Treatment, forward_relations, generic_foreign_keys, parse_labels
 from .values import ValueContext, column_for, rng_for
@@ -31,12 +31,20 @@ from .values import ValueContext, column_for, rng_for
 #: Larger means more children on few parents; 1 would be uniform.
 SKEW = 2.0
 AUTO_FIELDS = ("AutoField", "BigAutoField", "SmallAutoField")
-PLAIN = (
+PLAIN = {
     models.IntegerField,
+    models.BigIntegerField,
+    models.SmallIntegerField,
+    models.PositiveIntegerField,
+    models.PositiveSmallIntegerField,
+    models.PositiveBigIntegerField,
     models.CharField,
     models.TextField,
+    models.EmailField,
+    models.SlugField,
+    models.URLField,
     models.BooleanField,
-)
+}
 
 
 class Pool:
@@ -359,7 +367,7 @@ class Writer:
         self.relations = {}
         self.points_forward = False
         for field in forward_relations(model):
-            if field.attname in self.parent_links or field.attname in gfk_columns:
+            if field.attname in self.parent_links or field.attname in gfk_columns or field.primary_key:
                 continue
             target = field.related_model._meta.concrete_model
             if target is model:
@@ -376,7 +384,8 @@ class Writer:
             if field.is_relation or field.attname in gfk_columns or field.attname in self.primary:
                 continue
             self.columns[field.attname] = column_for(field, run.values)
-        self.uniques = [s for s in unique_sets(model)]
+        self.uniques = unique_sets(model)
+        self.conditional_uniques = conditional_unique_sets(model)
         self.conditions, _ = check_conditions(model)
         self.spreads = {}
         self.one_to_one = {}
@@ -405,7 +414,9 @@ class Writer:
 
     def _prep(self, field):
         target = field.target_field if field.is_relation else field
-        if isinstance(target, PLAIN) and not field.choices and type(target).get_db_prep_save is models.Field.get_db_prep_save:
+        # Django's own plain fields pass Python values through unchanged;
+        # a subclass may not (it is a custom field for a reason).
+        if type(target) in PLAIN or isinstance(target, models.AutoField):
             return None
         connection = self.run.connection
         return lambda value: field.get_db_prep_save(value, connection)
@@ -465,6 +476,12 @@ class Writer:
                 values = self.run.allocated[self.model][offset : offset + n]
             elif root._meta.pk.attname in given and root is root_of(self.model):
                 values = given[root._meta.pk.attname]
+            elif root._meta.pk.is_relation:
+                # A one-to-one primary key: the key is the parent's.
+                field = root._meta.pk
+                target = field.related_model._meta.concrete_model
+                rng = rng_for(self.seed, self.label, field.name, offset)
+                values = self._one_to_one(field, self._target_values(field, target), rng, n)
             elif self.run._is_auto(root):
                 values = self.run._allocate(root, n)
             else:
@@ -629,6 +646,8 @@ class Writer:
                 self._unique_column(names[0], data, n, rng, given)
             else:
                 self._unique_together(names, data, n, rng, given)
+        for names, predicate in self.conditional_uniques:
+            self._redraw_until_new(names, data, n, rng, given, predicate)
 
     def _unique_column(self, attname, data, n, rng, given):
         if attname in given or attname in self.recipe or attname in self.relations or attname in self.primary:
@@ -681,11 +700,16 @@ class Writer:
                 counters[key] = k
                 data[counter_name][i] = value
             return
-        # Every column is bounded: redraw the controllable ones until the
-        # combination is new.
+        self._redraw_until_new(names, data, n, rng, given)
+
+    def _redraw_until_new(self, names, data, n, rng, given, predicate=None):
+        """Redraw the controllable columns of a row until its combination is new."""
+        taken = self.taken.setdefault(names, set())
         controllable = [a for a in names if a not in given and a not in self.recipe]
         domains = {a: self._domain(a) for a in controllable}
         for i in range(n):
+            if predicate is not None and predicate({a: v[i] for a, v in data.items()}) is not True:
+                continue
             row = tuple(data[a][i] for a in names)
             attempts = 0
             while row in taken:
@@ -697,7 +721,10 @@ class Writer:
                     )
                 for a in controllable:
                     domain = domains[a]
-                    data[a][i] = domain[rng.randrange(len(domain))]
+                    if domain is None:
+                        data[a][i] = self.columns[a].sample(rng, 1)[0]
+                    else:
+                        data[a][i] = domain[rng.randrange(len(domain))]
                 row = tuple(data[a][i] for a in names)
             taken.add(row)
 
