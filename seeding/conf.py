@@ -73,7 +73,9 @@ def _labels(key, value):
 
 def get_config():
     """Return the validated SEEDING setting; raise ConfigurationError."""
-    raw = getattr(settings, "SEEDING", None) or {}
+    raw = getattr(settings, "SEEDING", None)
+    if raw is None:
+        raw = {}
     if not isinstance(raw, dict):
         raise ConfigurationError(f"SEEDING must be a dict, not {type(raw).__name__}.")
     known = {f.upper() for f in Config.__dataclass_fields__}

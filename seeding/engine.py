@@ -641,13 +641,31 @@ class Writer:
 
     def _unique(self, data, n, rng, given):
         """Rewrite the values that unique rules would reject."""
+        # Counters go last: they keep each group distinct only as long as
+        # nothing redraws the group's other columns afterwards.
+        counted = []
         for names in self.uniques:
             if len(names) == 1:
                 self._unique_column(names[0], data, n, rng, given)
+            elif self._free(names, given):
+                counted.append(names)
             else:
-                self._unique_together(names, data, n, rng, given)
+                self._redraw_until_new(names, data, n, rng, given)
         for names, predicate in self.conditional_uniques:
             self._redraw_until_new(names, data, n, rng, given, predicate)
+        for names in counted:
+            self._count_within_groups(names, data, n, rng, given)
+
+    def _free(self, names, given):
+        """The columns of a unique set with unbounded values the engine draws."""
+        return [
+            a
+            for a in names
+            if a not in given
+            and a not in self.recipe
+            and self.columns.get(a) is not None
+            and self.columns[a].domain is None
+        ]
 
     def _unique_column(self, attname, data, n, rng, given):
         if attname in given or attname in self.recipe or attname in self.relations or attname in self.primary:
@@ -672,35 +690,25 @@ class Writer:
         self.groups[attname] = index
         data[attname] = values
 
-    def _unique_together(self, names, data, n, rng, given):
-        free = [
-            a
-            for a in names
-            if a not in given
-            and a not in self.recipe
-            and self.columns.get(a) is not None
-            and self.columns[a].domain is None
-        ]
+    def _count_within_groups(self, names, data, n, rng, given):
+        """Make one unbounded column count up within each group of the others."""
+        counter_name = self._free(names, given)[0]
+        column = self.columns[counter_name]
         taken = self.taken.setdefault(names, set())
-        if free:
-            # One unbounded column counts up within each group of the others.
-            counter_name, column = free[0], self.columns[free[0]]
-            counters = self.groups.setdefault(names, {})
-            position = names.index(counter_name)
-            for i in range(n):
-                key = tuple(data[a][i] for a in names if a != counter_name)
-                k = counters.get(key, 0)
-                while True:
-                    value = column.distinct(rng, k, 1)[0]
-                    k += 1
-                    row = list(key)
-                    row.insert(position, value)
-                    if tuple(row) not in taken:
-                        break
-                counters[key] = k
-                data[counter_name][i] = value
-            return
-        self._redraw_until_new(names, data, n, rng, given)
+        counters = self.groups.setdefault(names, {})
+        position = names.index(counter_name)
+        for i in range(n):
+            key = tuple(data[a][i] for a in names if a != counter_name)
+            k = counters.get(key, 0)
+            while True:
+                value = column.distinct(rng, k, 1)[0]
+                k += 1
+                row = list(key)
+                row.insert(position, value)
+                if tuple(row) not in taken:
+                    break
+            counters[key] = k
+            data[counter_name][i] = value
 
     def _redraw_until_new(self, names, data, n, rng, given, predicate=None):
         """Redraw the controllable columns of a row until its combination is new."""

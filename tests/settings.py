@@ -5,3 +5,6 @@ from project.settings import INSTALLED_APPS
 
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.corpus"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# The test runner switches DEBUG off, which seeding reads as production.
+SEEDING = {**SEEDING, "PRODUCTION": False}  # noqa: F405

@@ -1,0 +1,175 @@
+"""The engine on the corpus of hard schemas (tests/corpus)."""
+
+from collections import Counter
+
+import pytest
+from django.apps import apps
+from django.db import connection, models
+
+from seeding.constraints import unique_sets
+from seeding.graph import DependencyGraph, UnbreakableCycle
+from tests.corpus import models as corpus
+
+pytestmark = pytest.mark.django_db
+
+CORPUS = list(apps.get_app_config("corpus").get_models(include_auto_created=True))
+
+
+def label(model):
+    return model._meta.label
+
+
+@pytest.mark.parametrize("model", CORPUS, ids=label)
+def test_every_corpus_model_gets_rows(seeded_corpus, model):
+    """Every model of the corpus, auto-created M2M tables included, holds rows."""
+    assert model._base_manager.exists()
+
+
+def test_the_database_finds_no_broken_foreign_key(seeded_corpus):
+    """The backend's own check of every foreign key passes."""
+    connection.check_constraints(table_names=[m._meta.db_table for m in CORPUS])
+
+
+@pytest.mark.parametrize("model", CORPUS, ids=label)
+def test_every_foreign_key_resolves(seeded_corpus, model):
+    """No row points at a row that does not exist."""
+    for field in model._meta.concrete_fields:
+        if field.is_relation:
+            target = field.related_model._base_manager.values(field.target_field.attname)
+            orphans = model._base_manager.filter(**{f"{field.attname}__isnull": False}).exclude(
+                **{f"{field.attname}__in": target}
+            )
+            assert not orphans.exists(), f"{label(model)}.{field.name}"
+
+
+@pytest.mark.parametrize("model", CORPUS, ids=label)
+def test_no_unique_rule_is_broken(seeded_corpus, model):
+    """Unique fields and unique sets hold across all rows."""
+    for names in unique_sets(model):
+        duplicates = (
+            model._base_manager.values(*names)
+            .annotate(n=models.Count("*"))
+            .filter(n__gt=1)
+        )
+        assert not duplicates.exists(), names
+
+
+def test_conditional_unique_constraint_holds_where_it_applies(seeded_corpus):
+    """At most one primary schedule per room; non-primary ones repeat freely."""
+    primaries = Counter(corpus.Schedule.objects.filter(is_primary=True).values_list("room", flat=True))
+    assert primaries and max(primaries.values()) == 1
+
+
+def test_check_constraints_hold(seeded_corpus):
+    """Generated schedules end after they start and keep seats in range."""
+    assert not corpus.Schedule.objects.filter(ends_at__lte=models.F("starts_at")).exists()
+    assert not corpus.Schedule.objects.exclude(seats__range=(1, 500)).exists()
+
+
+def test_validators_bound_numbers(seeded_corpus):
+    """A MaxValueValidator caps generated numbers."""
+    assert max(corpus.Pizzeria.objects.values_list("oven_count", flat=True)) <= 6
+
+
+def test_required_self_reference_starts_at_itself(seeded_corpus):
+    """The first row of a required self-reference points at itself."""
+    first = corpus.Node.objects.order_by("pk").first()
+    assert first.parent_id == first.pk
+    assert corpus.Node.objects.exclude(parent=models.F("pk")).exists()
+
+
+def test_self_reference_points_at_earlier_rows(seeded_corpus):
+    """A tree's parents were inserted before their children."""
+    assert not corpus.Category.objects.filter(parent__gt=models.F("pk")).exists()
+    assert corpus.Category.objects.filter(parent__isnull=False).exists()
+
+
+def test_nullable_cycle_key_is_back_filled(seeded_corpus):
+    """The key that breaks a cycle is NULL at insert and filled afterwards."""
+    assert corpus.Author.objects.filter(favourite_book__isnull=False).exists()
+    assert corpus.Country.objects.filter(capital__isnull=False).exists()
+
+
+def test_cycle_without_nullable_key_points_forward(seeded_corpus):
+    """Hens hatch from eggs that hens laid: each side points at the other."""
+    hen = corpus.Hen.objects.select_related("hatched_from__laid_by").first()
+    assert hen.hatched_from.laid_by_id is not None
+
+
+def test_cycle_with_no_way_to_point_forward_names_its_fields():
+    """A required cycle that cannot be pre-keyed is a clear error."""
+    with pytest.raises(UnbreakableCycle) as error:
+        DependencyGraph([corpus.Egg, corpus.Hen], can_point_forward=lambda edge: False)
+    message = str(error.value)
+    assert "corpus.Egg.laid_by -> corpus.Hen" in message
+    assert "corpus.Hen.hatched_from -> corpus.Egg" in message
+
+
+def test_one_to_one_uses_each_parent_once(seeded_corpus):
+    """One-to-one links, primary-key ones included, never share a parent."""
+    for model, field in ((corpus.Profile, "author"), (corpus.Passport, "author")):
+        values = list(model.objects.values_list(field, flat=True))
+        assert len(values) == len(set(values))
+
+
+def test_multi_table_inheritance_writes_every_ancestor_with_one_key(seeded_corpus):
+    """A diamond child has one Place row, one Restaurant and one Cafe row."""
+    for bistro in corpus.Bistro.objects.all():
+        assert corpus.Place.objects.filter(pk=bistro.pk).count() == 1
+        assert corpus.Restaurant.objects.filter(pk=bistro.pk).exists()
+        assert corpus.Cafe.objects.filter(pk=bistro.pk).exists()
+
+
+def test_two_level_inheritance_keeps_parent_fields(seeded_corpus):
+    """A grandchild's inherited fields are filled in the ancestor tables."""
+    pizzeria = corpus.Pizzeria.objects.first()
+    assert pizzeria.name and pizzeria.address
+
+
+@pytest.mark.parametrize("model", [corpus.Comment, corpus.Activity, corpus.Bookmark], ids=label)
+def test_generic_foreign_keys_point_at_real_rows(seeded_corpus, model):
+    """Integer, text and UUID object ids all resolve to an existing row."""
+    for row in model.objects.all():
+        assert row.target is not None, (row.content_type, row.object_id)
+
+
+def test_many_to_many_pairs_are_distinct(seeded_corpus):
+    """Auto-created and explicit through tables hold no pair twice."""
+    through = corpus.Book.tags.through
+    pairs = list(through.objects.values_list("book", "tag"))
+    assert pairs and len(pairs) == len(set(pairs))
+
+
+def test_unique_together_with_a_free_column_counts_within_groups(seeded_corpus):
+    """(room, day) stays unique because days count within each room."""
+    pairs = list(corpus.Schedule.objects.values_list("room", "day"))
+    assert len(pairs) == len(set(pairs))
+
+
+def test_to_field_foreign_key_holds_the_target_column(seeded_corpus):
+    """A key with to_field stores the target's unique column, not its pk."""
+    barcodes = set(corpus.Sku.objects.values_list("barcode", flat=True))
+    assert set(corpus.StockLine.objects.values_list("sku_id", flat=True)) <= barcodes
+
+
+def test_custom_field_values_pass_through_its_own_preparation(seeded_corpus):
+    """A CharField subclass that upper-cases on save stores upper case."""
+    assert all(v == v.upper() for v in corpus.Everything.objects.values_list("shout", flat=True))
+
+
+def test_generated_field_is_computed_by_the_database(seeded_corpus):
+    """GeneratedField is never written; the database computes it."""
+    for counter, doubled in corpus.Everything.objects.values_list("counter", "doubled"):
+        assert doubled == counter * 2
+
+
+def test_non_integer_primary_keys_are_generated(seeded_corpus):
+    """UUID and char primary keys get distinct values."""
+    assert corpus.Document.objects.count() == len(set(corpus.Document.objects.values_list("pk", flat=True)))
+    assert all(corpus.Sku.objects.values_list("pk", flat=True))
+
+
+def test_field_names_give_realistic_values(seeded_corpus):
+    """An email looks like one; a slug is a slug; a URL is a URL."""
+    row = corpus.Everything.objects.first()
+    assert "@" in row.email and row.url.startswith("http") and " " not in row.slug
