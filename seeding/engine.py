@@ -419,6 +419,11 @@ class Writer:
         if type(target) in PLAIN or isinstance(target, models.AutoField):
             return None
         connection = self.run.connection
+        adapt = _adapters(connection.ops).get(type(target))
+        if adapt is not None:
+            # The values are generated valid and aware: skip the layers of
+            # get_db_prep_save that validate and warn, go to the adapter.
+            return adapt
         return lambda value: field.get_db_prep_save(value, connection)
 
     def _load_taken(self):
@@ -784,6 +789,15 @@ class Writer:
 
 
 MISSING = object()
+
+
+def _adapters(ops):
+    return {
+        models.DateTimeField: ops.adapt_datetimefield_value,
+        models.DateField: ops.adapt_datefield_value,
+        models.TimeField: ops.adapt_timefield_value,
+        models.GenericIPAddressField: ops.adapt_ipaddressfield_value,
+    }
 
 
 def _iterate(pool):

@@ -252,16 +252,28 @@ class Text(Column):
         return rng.choices(self.pool, k=n)
 
     def nth(self, rng, index):
-        round_, slot = divmod(index, len(self.pool))
-        value = self.pool[slot]
-        if round_ == 0:
+        size = len(self.pool)
+        value = self.pool[index % size]
+        if index < size:
             return value
-        return self.decorate(value, f"{self.separator}{round_}")
+        # The suffix encodes the whole index, so values stay distinct even
+        # when max_length cuts two pool values to the same prefix.
+        return self.decorate(value, f"{self.separator}{_base36(index)}")
 
     def decorate(self, value, suffix):
         if self.max_length:
             value = value[: self.max_length - len(suffix)]
         return value + suffix
+
+
+def _base36(number):
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    text = ""
+    while True:
+        number, remainder = divmod(number, 36)
+        text = digits[remainder] + text
+        if not number:
+            return text
 
 
 class Email(Text):
