@@ -400,12 +400,13 @@ class Writer:
         self.statements = []
         for table in tables_of(model):
             local = [f for f in table._meta.local_concrete_fields if not getattr(f, "generated", False)]
-            sql = "INSERT INTO {} ({}) VALUES ({})".format(
-                qn(table._meta.db_table),
-                ", ".join(qn(f.column) for f in local),
-                ", ".join(["%s"] * len(local)),
-            )
-            self.statements.append((sql, [f.attname for f in local]))
+            table_name = qn(table._meta.db_table)
+            columns = ", ".join(qn(f.column) for f in local)
+            sql = f"INSERT INTO {table_name} ({columns}) VALUES ({', '.join(['%s'] * len(local))})"
+            # PostgreSQL's COPY is about twice as fast as batched INSERTs;
+            # psycopg 3 streams it from Python rows.
+            copy = f"COPY {table_name} ({columns}) FROM STDIN" if _can_copy(run.connection) else None
+            self.statements.append((sql, copy, [f.attname for f in local]))
         self.is_user = model is _user_model()
         # Materialise the pools before this step adds rows to the tables
         # they read their existing keys from.
@@ -768,13 +769,19 @@ class Writer:
 
     def _insert(self, data, n):
         with self.run.connection.cursor() as cursor:
-            for sql, attnames in self.statements:
+            for (sql, copy, attnames) in self.statements:
                 columns = []
                 for attname in attnames:
                     values = data[attname]
                     prep = self.prep[attname]
                     columns.append(values if prep is None else [None if v is None else prep(v) for v in values])
-                cursor.executemany(sql, list(zip(*columns)))
+                rows = zip(*columns)
+                if copy is not None:
+                    with cursor.cursor.copy(copy) as stream:
+                        for row in rows:
+                            stream.write_row(row)
+                else:
+                    cursor.executemany(sql, list(rows))
         for attname, (field, kind) in self.relations.items():
             if kind == "backfill":
                 self.run.pending_backfills.append((field, self.model, list(data[self.model._meta.pk.attname])))
@@ -789,6 +796,13 @@ class Writer:
 
 
 MISSING = object()
+
+
+def _can_copy(connection):
+    if connection.vendor != "postgresql":
+        return False
+    connection.ensure_connection()
+    return hasattr(connection.connection.cursor(), "copy")
 
 
 def _adapters(ops):

@@ -1,6 +1,8 @@
 import secrets
 import sys
 
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connections
@@ -64,11 +66,7 @@ class Command(BaseCommand):
                     self.purge(alias, config, options)
                     plan = build_plan(alias, config, **plan_options)
                 self.log(f"Seeding database '{alias}' with seed {seed} at scale {options['scale']:g}.")
-                if not config.password and self.verbosity >= 1:
-                    self.stdout.write(self.style.WARNING(
-                        "SEED_PASSWORD is not set: seeded users get unusable passwords. "
-                        "Set it in the environment or .env to log in as them."
-                    ))
+                self.warn_about_password(config.password)
                 inserted = engine.seed(plan, Progress(self))
                 if options["superuser"]:
                     self.create_superuser(alias, config, options["superuser"])
@@ -76,6 +74,23 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         total = sum(inserted.values())
         self.log(self.style.SUCCESS(f"Seeded {total:,} rows into {sum(1 for n in inserted.values() if n)} tables (seed {seed})."))
+
+    def warn_about_password(self, password):
+        if self.verbosity < 1:
+            return
+        if not password:
+            self.stderr.write(self.style.WARNING(
+                "SEED_PASSWORD is not set: seeded users get unusable passwords. "
+                "Set it in the environment or .env to log in as them."
+            ))
+            return
+        try:
+            validate_password(password)
+        except ValidationError as exc:
+            # The validators' messages describe the password, never quote it.
+            self.stderr.write(self.style.WARNING(
+                "SEED_PASSWORD fails AUTH_PASSWORD_VALIDATORS: " + " ".join(exc.messages)
+            ))
 
     def log(self, message, level=1):
         if self.verbosity >= level:
