@@ -18,6 +18,8 @@ def unique_sets(model):
     """Tuples of attnames that must be unique together, the pk excluded."""
     meta = model._meta
     sets = []
+    if meta.is_composite_pk:
+        sets.append(tuple(f.attname for f in meta.pk_fields))
     for field in meta.local_concrete_fields:
         if field.unique and not field.primary_key:
             sets.append((field.attname,))

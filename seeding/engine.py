@@ -362,7 +362,8 @@ class Writer:
         self.gfks = generic_foreign_keys(model)
         gfk_columns = {model._meta.get_field(n).attname for g in self.gfks for n in (g.ct_field, g.fk_field)}
         self.parent_links = {f.attname: f for f in self.fields if f.remote_field and f.remote_field.parent_link}
-        self.primary = {t._meta.pk.attname: t for t in tables_of(model)}
+        self.composite = model._meta.is_composite_pk
+        self.primary = {} if self.composite else {t._meta.pk.attname: t for t in tables_of(model)}
         forward = {e.field for e in run.plan.graph.forward}
         self.relations = {}
         self.points_forward = False
@@ -411,7 +412,8 @@ class Writer:
         # Materialise the pools before this step adds rows to the tables
         # they read their existing keys from.
         for table in tables_of(model):
-            run.pool(table)
+            if not self.composite:
+                run.pool(table)
 
     def _prep(self, field):
         target = field.target_field if field.is_relation else field
@@ -464,7 +466,8 @@ class Writer:
         self._unique(data, n, rng("unique"), given)
         self._check(data, n, rng("check"))
         self._insert(data, n)
-        self.self_keys.extend(data[self.model._meta.pk.attname])
+        if not self.composite:
+            self.self_keys.extend(data[self.model._meta.pk.attname])
 
     def _given(self, row, name):
         if name not in row:
@@ -476,6 +479,9 @@ class Writer:
 
     def _keys(self, offset, n, given):
         """Primary keys and parent links of every table of the batch."""
+        if self.composite:
+            # Its key is its columns, made unique with the other unique sets.
+            return {}
         keys = {}
         for root in roots_of(self.model):
             if root is root_of(self.model) and self.model in self.run.allocated:
@@ -698,7 +704,8 @@ class Writer:
 
     def _count_within_groups(self, names, data, n, rng, given):
         """Make one unbounded column count up within each group of the others."""
-        counter_name = self._free(names, given)[0]
+        # The last free column counts (a number, a day), the others vary.
+        counter_name = self._free(names, given)[-1]
         column = self.columns[counter_name]
         taken = self.taken.setdefault(names, set())
         counters = self.groups.setdefault(names, {})
@@ -832,7 +839,7 @@ def _targets_for(id_field, plan):
             ok = pk.get_internal_type() in (*AUTO_FIELDS, "IntegerField", "BigIntegerField", "SmallIntegerField", "PositiveIntegerField")
         else:
             ok = id_field.max_length is None or pk.get_internal_type() not in ("CharField", "TextField") or (pk.max_length or 0) <= id_field.max_length
-        if ok and not model._meta.auto_created:
+        if ok and not model._meta.auto_created and not model._meta.is_composite_pk:
             fits.append(model)
     return fits
 

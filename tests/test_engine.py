@@ -173,3 +173,28 @@ def test_field_names_give_realistic_values(seeded_corpus):
     """An email looks like one; a slug is a slug; a URL is a URL."""
     row = corpus.Everything.objects.first()
     assert "@" in row.email and row.url.startswith("http") and " " not in row.slug
+
+
+def test_composite_primary_key_combinations_are_distinct(seeded_corpus):
+    """Rows of a CompositePrimaryKey model never repeat their key columns."""
+    keys = list(corpus.Release.objects.values_list("product", "version"))
+    assert keys and len(keys) == len(set(keys))
+
+
+def test_field_without_builtin_base_is_filled_by_its_internal_type(seeded_corpus):
+    """A custom Field that only names its internal type gets text that fits."""
+    colours = list(corpus.Swatch.objects.values_list("colour", flat=True))
+    assert colours and all(0 < len(c) <= 20 for c in colours)
+
+
+def test_plan_names_a_required_field_it_cannot_fill(monkeypatch):
+    """A required field of an unknown kind is a plan problem, not a crash."""
+    from seeding import plan as planning
+    from seeding.conf import get_config
+
+    real = planning.column_for
+    monkeypatch.setattr(
+        planning, "column_for", lambda field, ctx: None if field.name == "colour" else real(field, ctx)
+    )
+    plan = planning.build_plan("default", get_config(), only=["corpus.Swatch"])
+    assert any("corpus.Swatch.colour" in problem for problem in plan.problems)

@@ -238,3 +238,31 @@ class Everything(models.Model):
     counter = models.IntegerField(default=0)
     stamped = models.DateTimeField(db_default=Now())
     doubled = models.GeneratedField(expression=F("counter") * 2, output_field=models.BigIntegerField(), db_persist=True)
+
+
+class Release(models.Model):
+    """A composite primary key (Django 5.2)."""
+
+    pk = models.CompositePrimaryKey("product", "version")
+    product = models.CharField(max_length=30)
+    version = models.PositiveIntegerField()
+    notes = models.TextField(blank=True)
+
+
+class Colour(models.Field):
+    """A custom field with no built-in base: it says what column it needs."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 20)
+        super().__init__(*args, **kwargs)
+
+    def get_internal_type(self):
+        return "CharField"
+
+    def db_type(self, connection):
+        return f"varchar({self.max_length})"
+
+
+class Swatch(models.Model):
+    colour = Colour()
+    name = models.CharField(max_length=40)
