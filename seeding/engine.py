@@ -394,6 +394,7 @@ class Writer:
         self.taken = {}
         self.new_keys = {}
         self.self_keys = []
+        self.has_self_reference = any(kind == "self" for _, kind in self.relations.values())
         if step.existing:
             self._load_taken()
         self.prep = {f.attname: self._prep(f) for f in self.fields}
@@ -466,7 +467,7 @@ class Writer:
         self._unique(data, n, rng("unique"), given)
         self._check(data, n, rng("check"))
         self._insert(data, n)
-        if not self.composite:
+        if self.has_self_reference:
             self.self_keys.extend(data[self.model._meta.pk.attname])
 
     def _given(self, row, name):
@@ -796,10 +797,19 @@ class Writer:
     def close(self):
         """Offer the new keys to the models that point at this one."""
         for root, parts in self.new_keys.items():
-            keys = [k for part in parts for k in part]
+            keys = _coalesce(parts)
             for model in [self.model, *self.model._meta.get_parent_list()]:
                 if root_of(model) is root:
                     self.run.pool(model).add(keys)
+
+
+def _coalesce(parts):
+    """One range for consecutive ranges of keys (the usual case), else a list."""
+    if all(isinstance(p, range) for p in parts) and all(
+        a.stop == b.start for a, b in zip(parts, parts[1:])
+    ):
+        return range(parts[0].start, parts[-1].stop) if parts else range(0)
+    return [key for part in parts for key in part]
 
 
 MISSING = object()
