@@ -1,0 +1,127 @@
+from django.core.management.base import BaseCommand, CommandError
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
+
+from seeding.conf import get_config
+from seeding.exceptions import SeedingError
+from seeding.purge import count_rows, purge, purge_models
+from seeding.safety import exclusive, refuse_production
+
+
+class Command(BaseCommand):
+    help = (
+        "Empties the tables that seed fills, children before parents, in one "
+        "transaction. The migrations table is never touched."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--noinput",
+            "--no-input",
+            action="store_false",
+            dest="interactive",
+            help="Tells Django to NOT prompt the user for input of any kind.",
+        )
+        parser.add_argument(
+            "--database",
+            default=DEFAULT_DB_ALIAS,
+            help='Nominates a database to purge. Defaults to the "default" database.',
+        )
+        parser.add_argument(
+            "--only",
+            action="append",
+            default=[],
+            metavar="LABEL",
+            help=(
+                "An app_label or app_label.ModelName to purge, with the tables "
+                "that point into it. Can be used multiple times."
+            ),
+        )
+        parser.add_argument(
+            "-e",
+            "--exclude",
+            action="append",
+            default=[],
+            help=(
+                "An app_label or app_label.ModelName to keep. Can be used "
+                "multiple times."
+            ),
+        )
+        parser.add_argument(
+            "--truncate",
+            action="store_true",
+            help=(
+                "Use the backend's fast path (TRUNCATE) and restart ids at 1. "
+                "On MySQL/MariaDB it cannot be rolled back."
+            ),
+        )
+        parser.add_argument(
+            "--include-framework",
+            action="store_true",
+            help="Also purge content types, permissions, sessions and the admin log.",
+        )
+        parser.add_argument(
+            "--allow-production",
+            action="store_true",
+            help="Run even though settings mark the database as production.",
+        )
+
+    def handle(self, **options):
+        alias = options["database"]
+        if alias not in connections:
+            raise CommandError(f"Unknown database '{alias}'.")
+        truncate = options["truncate"]
+        try:
+            config = get_config()
+            refuse_production(config, alias, options["allow_production"])
+            models = purge_models(
+                alias,
+                config,
+                only=options["only"],
+                exclude=options["exclude"],
+                include_framework=options["include_framework"],
+            )
+            rows = sum(count_rows(alias, models).values())
+        except SeedingError as exc:
+            raise CommandError(str(exc)) from exc
+        except DatabaseError as exc:
+            raise CommandError(
+                f"Database '{alias}' couldn't be read; has it been migrated? {exc}"
+            ) from exc
+
+        if options["interactive"] and not self.confirm(alias, rows, len(models)):
+            self.stdout.write("Purge cancelled.")
+            return
+
+        try:
+            with exclusive(alias):
+                purged = purge(alias, models, truncate=truncate)
+        except SeedingError as exc:
+            raise CommandError(str(exc)) from exc
+        except DatabaseError as exc:
+            kept = "every row is still in place"
+            if truncate and not connections[alias].features.can_rollback_ddl:
+                kept = "the tables truncated before the failure stay empty"
+            raise CommandError(
+                f"Database '{alias}' couldn't be purged ({kept}): {exc}"
+            ) from exc
+
+        if options["verbosity"] >= 2:
+            for model, count in purged.items():
+                self.stdout.write(f"  {model._meta.db_table}: {count} rows")
+        if options["verbosity"] >= 1:
+            rows, tables = sum(purged.values()), len(purged)
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Purged {rows} rows from {tables} tables of database '{alias}'."
+                )
+            )
+
+    def confirm(self, alias, rows, tables):
+        name = connections[alias].settings_dict["NAME"]
+        answer = input(
+            f"You have requested a purge of database '{alias}' ({name}).\n"
+            f"This will IRREVERSIBLY DESTROY {rows} rows in {tables} tables.\n"
+            "Are you sure you want to do this?\n\n"
+            "    Type 'yes' to continue, or 'no' to cancel: "
+        )
+        return answer == "yes"

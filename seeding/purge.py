@@ -1,0 +1,152 @@
+"""
+Empty the tables that ``seed`` fills: children before parents, in one
+transaction, with foreign keys enforced again afterwards.
+
+``purge_models()`` decides which tables go, ``count_rows()`` says how many
+rows they hold, and ``purge()`` empties them. None of them takes the
+advisory lock or checks for a production database: the ``purge`` command
+does both (``seeding.safety``), and so must any other caller that is not
+already holding the lock, such as ``seed --fresh``.
+"""
+
+from django.core.management.color import no_style
+from django.db import connections, router, transaction
+
+from .exceptions import ConfigurationError, PlanError
+from .graph import DependencyGraph
+from .introspection import (
+    Treatment,
+    all_models,
+    classify,
+    forward_relations,
+    parse_labels,
+)
+
+FRAMEWORK = (Treatment.REUSED, Treatment.FRAMEWORK)
+
+
+def purge_models(using, config, only=(), exclude=(), include_framework=False):
+    """
+    Return the models whose tables ``purge()`` empties, children first.
+
+    These are the models ``seed`` fills (``only`` and ``exclude`` are the
+    same labels), auto-created many-to-many tables included; content types,
+    permissions, sessions and the admin log too if ``include_framework``.
+    A table outside that choice whose foreign keys point into it goes as
+    well, or its rows would point at nothing: ``--only school`` also empties
+    the messages users sent, and any purge of users the admin log. Raise
+    ConfigurationError if such a table is one that ``exclude`` or
+    SEEDING['EXCLUDE'] asked to keep.
+    """
+    treatments = classify(using, config, only=only, exclude=exclude)
+    chosen = {model for model, treatment in treatments.items() if treatment.seeded}
+    kept = parse_labels([*config.exclude, *exclude])
+    if include_framework:
+        picked = parse_labels(only) if only else None
+        chosen.update(
+            model
+            for model, treatment in treatments.items()
+            if treatment in FRAMEWORK
+            and model not in kept
+            and (picked is None or model in picked)
+        )
+    while dependents := referencing(using, chosen):
+        excluded = sorted(
+            model._meta.label
+            for model in dependents
+            if model in kept or treatments[model] is Treatment.EXCLUDED
+        )
+        if excluded:
+            names = ", ".join(excluded)
+            raise ConfigurationError(
+                f"Cannot keep {names}: their rows point into tables this purge "
+                f"empties. Stop excluding them, or exclude what they point at."
+            )
+        chosen |= dependents
+    return list(reversed(DependencyGraph(chosen).order))
+
+
+def referencing(using, models):
+    """Models of ``using``, outside ``models``, with a foreign key into them."""
+    inside = {model._meta.concrete_model for model in models}
+    return {
+        model
+        for model in all_models()
+        if model not in inside
+        and model._meta.managed
+        and router.allow_migrate_model(using, model)
+        and any(
+            field.related_model._meta.concrete_model in inside
+            for field in forward_relations(model)
+        )
+    }
+
+
+def count_rows(using, models):
+    """Return {model: number of rows in its table}."""
+    connection = connections[using]
+    counts = {}
+    with connection.cursor() as cursor:
+        for model in models:
+            table = connection.ops.quote_name(model._meta.db_table)
+            cursor.execute(f"SELECT COUNT(*) FROM {table}")
+            counts[model] = cursor.fetchone()[0]
+    return counts
+
+
+def purge(using, models, truncate=False):
+    """
+    Empty the tables of ``models``, given children first as
+    ``purge_models()`` returns them, and return {model: rows removed}.
+
+    Without ``truncate``, one DELETE per table in one transaction: the ids
+    go on counting. With it, each backend's fast path resets the ids too
+    (the counts are measured just before). Either way a failure leaves
+    every row in place, except with ``truncate`` on MySQL/MariaDB, whose
+    TRUNCATE commits on its own: do not call it there inside a transaction
+    you mean to roll back.
+
+    Foreign key checks are switched off around the deletes, and on again
+    whatever happens, where the backend allows it: on MySQL, which cannot
+    defer them to the commit as PostgreSQL does, so that cycles and
+    self-references need no particular order; on SQLite outside a
+    transaction, where it lets DELETE skip the rows' checks. That is safe
+    only because no table outside ``models`` points into them: raise
+    PlanError before writing anything otherwise.
+    """
+    dependents = referencing(using, models)
+    if dependents:
+        names = ", ".join(sorted(m._meta.label for m in dependents))
+        raise PlanError([f"Purge {names} as well: their rows point into the tables."])
+    connection = connections[using]
+    tables = [model._meta.db_table for model in models]
+    with connection.constraint_checks_disabled():
+        if truncate:
+            in_callers_transaction = connection.in_atomic_block
+            # Every table pointing into these is among them, so PostgreSQL
+            # needs no CASCADE, which would silently empty tables beyond the
+            # list. The savepoint choice is execute_sql_flush()'s own: MySQL
+            # commits a TRUNCATE, and with it any savepoint.
+            with transaction.atomic(
+                using=using, savepoint=connection.features.can_rollback_ddl
+            ):
+                if in_callers_transaction:
+                    # PostgreSQL refuses to TRUNCATE a table with deferred
+                    # checks pending from the caller's writes: run them now.
+                    connection.check_constraints(table_names=tables)
+                removed = count_rows(using, models)
+                connection.ops.execute_sql_flush(
+                    connection.ops.sql_flush(no_style(), tables, reset_sequences=True)
+                )
+        else:
+            removed = {}
+            with transaction.atomic(using=using), connection.cursor() as cursor:
+                for model, table in zip(models, tables):
+                    table = connection.ops.quote_name(table)
+                    cursor.execute(f"DELETE FROM {table}")
+                    removed[model] = cursor.rowcount
+    for model in removed:
+        if model._meta.label == "contenttypes.ContentType":
+            # Its cache would hand out ids of rows that are gone.
+            model.objects.clear_cache()
+    return removed
