@@ -42,7 +42,10 @@ def conditional_unique_sets(model):
     meta = model._meta
     sets = []
     for constraint in meta.constraints:
-        if isinstance(constraint, UniqueConstraint) and constraint.condition is not None:
+        if (
+            isinstance(constraint, UniqueConstraint)
+            and constraint.condition is not None
+        ):
             names = constraint.fields or _expression_fields(constraint.expressions)
             try:
                 predicate = Predicate(model, constraint.condition)
@@ -128,16 +131,24 @@ class Predicate:
             return lambda row: (row.get(attname) is None) == bool(value)
         if lookup == "in":
             choices = list(value)
-            return lambda row: None if row.get(attname) is None else row.get(attname) in choices
+            return lambda row: (
+                None if row.get(attname) is None else row.get(attname) in choices
+            )
         if lookup == "range":
             low, high = value
-            return lambda row: None if row.get(attname) is None else low <= row.get(attname) <= high
+            return lambda row: (
+                None if row.get(attname) is None else low <= row.get(attname) <= high
+            )
         raise Unsupported(path)
 
     def repair(self, row, rng):
         """Move the values that break a comparison so that it holds."""
         for attname, lookup, value in self.atoms:
-            other = row.get(self.model._meta.get_field(value.name).attname) if isinstance(value, F) else value
+            other = (
+                row.get(self.model._meta.get_field(value.name).attname)
+                if isinstance(value, F)
+                else value
+            )
             left = row.get(attname)
             if left is None or other is None:
                 continue

@@ -34,9 +34,7 @@ class Treatment(enum.StrEnum):
 def all_models():
     """Every installed model with a table, auto-created M2M tables included."""
     models = apps.get_models(include_auto_created=True)
-    return sorted(
-        (m for m in models if not m._meta.proxy), key=lambda m: m._meta.label
-    )
+    return sorted((m for m in models if not m._meta.proxy), key=lambda m: m._meta.label)
 
 
 def parse_labels(labels):

@@ -77,14 +77,20 @@ def parse_counts(pairs):
         try:
             count = int(number)
         except ValueError:
-            raise ConfigurationError(f"--count {pair}: {number!r} is not a whole number.") from None
+            raise ConfigurationError(
+                f"--count {pair}: {number!r} is not a whole number."
+            ) from None
         if count < 0:
             raise ConfigurationError(f"--count {pair}: the count must not be negative.")
         if count > MAX_COUNT:
-            raise ConfigurationError(f"--count {pair}: more than {MAX_COUNT:,} rows is not a seed.")
+            raise ConfigurationError(
+                f"--count {pair}: more than {MAX_COUNT:,} rows is not a seed."
+            )
         models = parse_labels([label])
         if len(models) != 1 or "." not in label:
-            raise ConfigurationError(f"--count needs one model, app_label.Model, not {label!r}.")
+            raise ConfigurationError(
+                f"--count needs one model, app_label.Model, not {label!r}."
+            )
         counts[models.pop()] = count
     return counts
 
@@ -92,10 +98,16 @@ def parse_counts(pairs):
 MAX_COUNT = 100_000_000
 
 
-def build_plan(using, config, *, seed=0, scale=1.0, counts=None, only=(), exclude=(), top_up=False):
+def build_plan(
+    using, config, *, seed=0, scale=1.0, counts=None, only=(), exclude=(), top_up=False
+):
     """Return the Plan for one run; raise SeedingError for bad input."""
-    if not (isinstance(scale, (int, float)) and 0 < scale <= 10_000 and math.isfinite(scale)):
-        raise ConfigurationError(f"--scale must be a number above 0 (up to 10000), not {scale}.")
+    if not (
+        isinstance(scale, (int, float)) and 0 < scale <= 10_000 and math.isfinite(scale)
+    ):
+        raise ConfigurationError(
+            f"--scale must be a number above 0 (up to 10000), not {scale}."
+        )
     registry.autodiscover()
     seeds = registry.site.seeds()
     treatments = classify(using, config, only, exclude)
@@ -103,19 +115,35 @@ def build_plan(using, config, *, seed=0, scale=1.0, counts=None, only=(), exclud
     for label, count in config.counts.items():
         models = parse_labels([label])
         if len(models) != 1:
-            raise ConfigurationError(f"SEEDING['COUNTS'] names {label!r}, which is not one model.")
+            raise ConfigurationError(
+                f"SEEDING['COUNTS'] names {label!r}, which is not one model."
+            )
         config_counts[models.pop()] = count
-    existing = _row_counts(using, [m for m, t in treatments.items() if t.seeded or t in (Treatment.REUSED, Treatment.NOT_SELECTED)])
+    existing = _row_counts(
+        using,
+        [
+            m
+            for m, t in treatments.items()
+            if t.seeded or t in (Treatment.REUSED, Treatment.NOT_SELECTED)
+        ],
+    )
     _pull_in_dependencies(treatments, existing)
     for model, treatment in treatments.items():
         if treatment.seeded and model in seeds:
-            treatments[model] = Treatment.RECIPE if treatment is Treatment.AUTO else treatment
+            treatments[model] = (
+                Treatment.RECIPE if treatment is Treatment.AUTO else treatment
+            )
 
     seeded = [m for m, t in treatments.items() if t.seeded]
-    explicit = {**{m: round(c * scale) for m, c in config_counts.items()}, **(counts or {})}
+    explicit = {
+        **{m: round(c * scale) for m, c in config_counts.items()},
+        **(counts or {}),
+    }
     steps = {}
     for model in seeded:
-        steps[model] = Step(model, treatments[model], seeds.get(model), None, existing.get(model, 0))
+        steps[model] = Step(
+            model, treatments[model], seeds.get(model), None, existing.get(model, 0)
+        )
     resolving = set()
 
     def count_of(model):
@@ -134,7 +162,9 @@ def build_plan(using, config, *, seed=0, scale=1.0, counts=None, only=(), exclud
 
     plan = Plan(using, seed, scale, config, [], treatments, None, existing)
     try:
-        graph = DependencyGraph(seeded, can_point_forward=lambda e: steps[e.target].count is not None)
+        graph = DependencyGraph(
+            seeded, can_point_forward=lambda e: steps[e.target].count is not None
+        )
     except UnbreakableCycle as exc:
         plan.problems.append(str(exc))
         plan.steps = [steps[m] for m in seeded]
@@ -168,7 +198,9 @@ def _pull_in_dependencies(treatments, existing):
             target = relation.related_model._meta.concrete_model
             if relation.null or target is model:
                 continue
-            if treatments.get(target) is Treatment.NOT_SELECTED and not existing.get(target):
+            if treatments.get(target) is Treatment.NOT_SELECTED and not existing.get(
+                target
+            ):
                 treatments[target] = Treatment.DEPENDENCY
                 queue.append(target)
 
@@ -194,13 +226,17 @@ def _count(step, explicit, config, scale, count_of):
 
 def _check_feasibility(plan, explicit, seeds):
     """Clamp automatic counts to what the schema allows; report the rest."""
-    context = ValueContext(plan.seed, plan.config.locale, plan.config.now, connections[plan.using])
+    context = ValueContext(
+        plan.seed, plan.config.locale, plan.config.now, connections[plan.using]
+    )
     forward = {e.field for e in plan.graph.forward}
     for step in plan.steps:
         model, label = step.model, step.label
         fixed = model in explicit or step.seed is not None
         limits = []
-        gfk_fields = {f for g in generic_foreign_keys(model) for f in (g.ct_field, g.fk_field)}
+        gfk_fields = {
+            f for g in generic_foreign_keys(model) for f in (g.ct_field, g.fk_field)
+        }
         for relation in forward_relations(model):
             if relation.remote_field.parent_link or relation.name in gfk_fields:
                 continue
@@ -209,16 +245,28 @@ def _check_feasibility(plan, explicit, seeds):
                 continue
             rows = plan.planned_rows(target)
             if rows == 0 and not relation.null:
-                limits.append((0, f"{label}.{relation.name} needs rows of {target._meta.label}, which has none and is not seeded"))
+                limits.append(
+                    (
+                        0,
+                        f"{label}.{relation.name} needs rows of {target._meta.label}, which has none and is not seeded",
+                    )
+                )
             if relation.unique and not relation.null and step.count is not None:
                 free = rows - step.existing
-                limits.append((free, f"{label}.{relation.name} is one-to-one with {target._meta.label}: {free} rows free for {step.count}"))
+                limits.append(
+                    (
+                        free,
+                        f"{label}.{relation.name} is one-to-one with {target._meta.label}: {free} rows free for {step.count}",
+                    )
+                )
         for names in unique_sets(model):
             capacity = 1
             for name in names:
                 field_ = model._meta.get_field(_field_name(model, name))
                 if field_.is_relation:
-                    capacity *= plan.planned_rows(field_.related_model._meta.concrete_model)
+                    capacity *= plan.planned_rows(
+                        field_.related_model._meta.concrete_model
+                    )
                 else:
                     column = column_for(field_, context)
                     size = column.capacity() if column else None
@@ -227,12 +275,27 @@ def _check_feasibility(plan, explicit, seeds):
                         break
                     capacity *= size
             if capacity is not None and step.count is not None:
-                limits.append((capacity - step.existing, f"unique ({', '.join(names)}) of {label} allows {capacity} rows"))
+                limits.append(
+                    (
+                        capacity - step.existing,
+                        f"unique ({', '.join(names)}) of {label} allows {capacity} rows",
+                    )
+                )
         for field_ in model._meta.concrete_fields:
-            if field_.is_relation or field_.primary_key or field_ in forward or getattr(field_, "generated", False):
+            if (
+                field_.is_relation
+                or field_.primary_key
+                or field_ in forward
+                or getattr(field_, "generated", False)
+            ):
                 continue
             recipe = step.seed.recipe_values() if step.seed and step.seed.recipe else {}
-            if field_.null or field_.has_default() or field_.name in recipe or field_.attname in recipe:
+            if (
+                field_.null
+                or field_.has_default()
+                or field_.name in recipe
+                or field_.attname in recipe
+            ):
                 continue
             if column_for(field_, context) is None:
                 plan.problems.append(
@@ -248,7 +311,9 @@ def _check_feasibility(plan, explicit, seeds):
         for limit, reason in limits:
             if step.count is not None and step.count > limit:
                 if fixed:
-                    plan.problems.append(f"{label}: {step.count} rows planned, but {reason}.")
+                    plan.problems.append(
+                        f"{label}: {step.count} rows planned, but {reason}."
+                    )
                 else:
                     step.notes.append(f"{step.count} -> {max(limit, 0)} rows: {reason}")
                     step.count = max(limit, 0)

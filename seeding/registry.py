@@ -146,9 +146,7 @@ def check(description, *, registry=site):
     """Function decorator: register a domain check that seed_report runs."""
 
     def decorator(func):
-        registry.checks.append(
-            Check(func.__name__, description, func, func.__module__)
-        )
+        registry.checks.append(Check(func.__name__, description, func, func.__module__))
         return func
 
     return decorator
@@ -160,8 +158,7 @@ def autodiscover(registry=site):
         autodiscover_modules("seeds", register_to=registry)
     except Exception as exc:
         raise ConfigurationError(
-            f"Importing {_failing_seeds_file(exc)} failed: "
-            f"{type(exc).__name__}: {exc}"
+            f"Importing {_failing_seeds_file(exc)} failed: {type(exc).__name__}: {exc}"
         ) from exc
 
 
@@ -177,4 +174,3 @@ def _failing_seeds_file(exc):
         # A SyntaxError has no frame inside the file; it names it itself.
         found = getattr(exc, "filename", None) or "a seeds module"
     return found
-

@@ -148,7 +148,9 @@ class Moment(Column):
         now = self.context.now
         span = (self.days_back + self.days_forward) * 86400
         start = now - datetime.timedelta(days=self.days_back)
-        values = [start + datetime.timedelta(seconds=rng.randrange(span)) for _ in range(n)]
+        values = [
+            start + datetime.timedelta(seconds=rng.randrange(span)) for _ in range(n)
+        ]
         if self.is_datetime:
             return values
         return [value.date() for value in values]
@@ -161,7 +163,10 @@ class Moment(Column):
 
 class Time(Column):
     def sample(self, rng, n):
-        return [datetime.time(rng.randrange(7, 19), rng.randrange(0, 60, 5)) for _ in range(n)]
+        return [
+            datetime.time(rng.randrange(7, 19), rng.randrange(0, 60, 5))
+            for _ in range(n)
+        ]
 
     def nth(self, rng, index):
         return datetime.time(*divmod(divmod(index, 60)[0] % 1440, 60), index % 60)
@@ -198,9 +203,9 @@ class IPAddress(Column):
 
     def nth(self, rng, index):
         base = 0x20010DB8 << 96 if self.version == 6 else 0x0A000000
-        address = (ipaddress.IPv6Address if self.version == 6 else ipaddress.IPv4Address)(
-            base + index
-        )
+        address = (
+            ipaddress.IPv6Address if self.version == 6 else ipaddress.IPv4Address
+        )(base + index)
         return str(address)
 
 
@@ -218,7 +223,10 @@ class JSON(Column):
         self.words = Text.pool_of(context, field, "word")
 
     def one(self, rng):
-        return {rng.choice(self.words): rng.choice(self.words) for _ in range(rng.randint(1, 3))}
+        return {
+            rng.choice(self.words): rng.choice(self.words)
+            for _ in range(rng.randint(1, 3))
+        }
 
     def nth(self, rng, index):
         return {"id": index, **self.one(rng)}
@@ -287,7 +295,13 @@ class Email(Text):
 
 class File(Text):
     def __init__(self, field, context):
-        super().__init__(field, context, lambda faker: faker.file_name(category="image" if isinstance(field, models.ImageField) else None))
+        super().__init__(
+            field,
+            context,
+            lambda faker: faker.file_name(
+                category="image" if isinstance(field, models.ImageField) else None
+            ),
+        )
         upload_to = getattr(field, "upload_to", "")
         upload_to = upload_to if isinstance(upload_to, str) else ""
         self.prefix = datetime.date(2000, 1, 1).strftime(upload_to).rstrip("/")
@@ -340,12 +354,24 @@ TEXT_BY_NAME = [
     (r"iban", "iban"),
     (r"user_?agent", "user_agent"),
     (r"location|place|venue|room", "city"),
-    (r"title|subject|headline|heading|caption", lambda f: f.sentence(nb_words=4).rstrip(".")),
-    (r"description|body|content|text|notes?|comments?|bio|summary|message|objectives?|details?|remarks?", "paragraph"),
-    (r"reference|ref|code|number|sku|serial(_number)?|token|key", lambda f: f.bothify("??-####-??").upper()),
+    (
+        r"title|subject|headline|heading|caption",
+        lambda f: f.sentence(nb_words=4).rstrip("."),
+    ),
+    (
+        r"description|body|content|text|notes?|comments?|bio|summary|message|objectives?|details?|remarks?",
+        "paragraph",
+    ),
+    (
+        r"reference|ref|code|number|sku|serial(_number)?|token|key",
+        lambda f: f.bothify("??-####-??").upper(),
+    ),
     (r"password", "password"),
 ]
-TEXT_BY_NAME = [(re.compile(rf"^({pattern})$", re.I), provider) for pattern, provider in TEXT_BY_NAME]
+TEXT_BY_NAME = [
+    (re.compile(rf"^({pattern})$", re.I), provider)
+    for pattern, provider in TEXT_BY_NAME
+]
 
 #: (name pattern, low, high) for numbers that mean something.
 NUMBER_BY_NAME = [
@@ -360,7 +386,9 @@ NUMBER_BY_NAME = [
     (r".*(latitude|lat)", -90, 90),
     (r".*(longitude|lng|lon)", -180, 180),
 ]
-NUMBER_BY_NAME = [(re.compile(rf"^({p})$", re.I), lo, hi) for p, lo, hi in NUMBER_BY_NAME]
+NUMBER_BY_NAME = [
+    (re.compile(rf"^({p})$", re.I), lo, hi) for p, lo, hi in NUMBER_BY_NAME
+]
 
 BIRTH = re.compile(r"^(date_of_birth|birth_?date|birthday|dob|born(_on)?)$", re.I)
 
@@ -411,7 +439,9 @@ def _text_provider(field):
     if field.name == "name" or field.name.endswith("_name"):
         if PERSON_MODELS.search(field.model.__name__):
             return "name"
-        return lambda f: f.catch_phrase().split(" ")[-1].capitalize() + " " + f.word().capitalize()
+        return lambda f: (
+            f.catch_phrase().split(" ")[-1].capitalize() + " " + f.word().capitalize()
+        )
     if isinstance(field, models.TextField):
         return "paragraph"
     if (field.max_length or 0) >= 60:

@@ -23,26 +23,91 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--seed", type=int, help="The random seed; the same seed gives the same data. Default: a new one, printed.")
-        parser.add_argument("--scale", type=float, default=1.0, help="Multiply every default count by this factor.")
-        parser.add_argument("--count", action="append", default=[], metavar="app_label.Model=N", help="Rows for one model. Can be used multiple times.")
-        parser.add_argument("--only", action="append", default=[], metavar="app_label[.Model]", help="Seed only these apps or models (and what they need). Can be used multiple times.")
-        parser.add_argument("-e", "--exclude", action="append", default=[], metavar="app_label[.Model]", help="An app_label or app_label.ModelName to leave alone. Can be used multiple times.")
-        parser.add_argument("--database", default=DEFAULT_DB_ALIAS, help='Nominates a database to seed. Defaults to the "default" database.')
-        parser.add_argument("--plan", action="store_true", help="Print the plan and stop without writing; exit non-zero if it cannot run.")
-        parser.add_argument("--no-migrate", action="store_false", dest="migrate", help="Do not apply pending migrations first.")
-        parser.add_argument("--top-up", action="store_true", help="Make each model reach its count without exceeding it.")
-        parser.add_argument("--fresh", action="store_true", help="Purge the seeded tables first.")
-        parser.add_argument("--noinput", "--no-input", action="store_false", dest="interactive", help="Tells Django to NOT prompt the user for input of any kind.")
-        parser.add_argument("--allow-production", action="store_true", help="Run even though settings mark the database as production.")
-        parser.add_argument("--superuser", metavar="USERNAME", help="Also create a superuser with the configured seed password.")
+        parser.add_argument(
+            "--seed",
+            type=int,
+            help="The random seed; the same seed gives the same data. Default: a new one, printed.",
+        )
+        parser.add_argument(
+            "--scale",
+            type=float,
+            default=1.0,
+            help="Multiply every default count by this factor.",
+        )
+        parser.add_argument(
+            "--count",
+            action="append",
+            default=[],
+            metavar="app_label.Model=N",
+            help="Rows for one model. Can be used multiple times.",
+        )
+        parser.add_argument(
+            "--only",
+            action="append",
+            default=[],
+            metavar="app_label[.Model]",
+            help="Seed only these apps or models (and what they need). Can be used multiple times.",
+        )
+        parser.add_argument(
+            "-e",
+            "--exclude",
+            action="append",
+            default=[],
+            metavar="app_label[.Model]",
+            help="An app_label or app_label.ModelName to leave alone. Can be used multiple times.",
+        )
+        parser.add_argument(
+            "--database",
+            default=DEFAULT_DB_ALIAS,
+            help='Nominates a database to seed. Defaults to the "default" database.',
+        )
+        parser.add_argument(
+            "--plan",
+            action="store_true",
+            help="Print the plan and stop without writing; exit non-zero if it cannot run.",
+        )
+        parser.add_argument(
+            "--no-migrate",
+            action="store_false",
+            dest="migrate",
+            help="Do not apply pending migrations first.",
+        )
+        parser.add_argument(
+            "--top-up",
+            action="store_true",
+            help="Make each model reach its count without exceeding it.",
+        )
+        parser.add_argument(
+            "--fresh", action="store_true", help="Purge the seeded tables first."
+        )
+        parser.add_argument(
+            "--noinput",
+            "--no-input",
+            action="store_false",
+            dest="interactive",
+            help="Tells Django to NOT prompt the user for input of any kind.",
+        )
+        parser.add_argument(
+            "--allow-production",
+            action="store_true",
+            help="Run even though settings mark the database as production.",
+        )
+        parser.add_argument(
+            "--superuser",
+            metavar="USERNAME",
+            help="Also create a superuser with the configured seed password.",
+        )
 
     def handle(self, **options):
         alias = options["database"]
         if alias not in connections:
             raise CommandError(f"Unknown database {alias!r}.")
         self.verbosity = options["verbosity"]
-        seed = options["seed"] if options["seed"] is not None else secrets.randbelow(1_000_000)
+        seed = (
+            options["seed"]
+            if options["seed"] is not None
+            else secrets.randbelow(1_000_000)
+        )
         try:
             config = get_config()
             refuse_production(config, alias, options["allow_production"])
@@ -50,22 +115,32 @@ class Command(BaseCommand):
             if options["migrate"] and not options["plan"]:
                 self.migrate(alias)
             plan_options = dict(
-                seed=seed, scale=options["scale"], counts=counts, only=options["only"],
-                exclude=options["exclude"], top_up=options["top_up"],
+                seed=seed,
+                scale=options["scale"],
+                counts=counts,
+                only=options["only"],
+                exclude=options["exclude"],
+                top_up=options["top_up"],
             )
             plan = build_plan(alias, config, **plan_options)
             if options["plan"]:
                 self.print_plan(plan)
                 if plan.problems:
-                    raise CommandError(f"The plan cannot run: {len(plan.problems)} problem(s).")
+                    raise CommandError(
+                        f"The plan cannot run: {len(plan.problems)} problem(s)."
+                    )
                 return
             if plan.problems:
-                raise CommandError("The plan cannot run:\n  " + "\n  ".join(plan.problems))
+                raise CommandError(
+                    "The plan cannot run:\n  " + "\n  ".join(plan.problems)
+                )
             with exclusive(alias):
                 if options["fresh"]:
                     self.purge(alias, config, options)
                     plan = build_plan(alias, config, **plan_options)
-                self.log(f"Seeding database '{alias}' with seed {seed} at scale {options['scale']:g}.")
+                self.log(
+                    f"Seeding database '{alias}' with seed {seed} at scale {options['scale']:g}."
+                )
                 self.warn_about_password(config.password)
                 inserted = engine.seed(plan, Progress(self))
                 if options["superuser"]:
@@ -73,24 +148,33 @@ class Command(BaseCommand):
         except SeedingError as exc:
             raise CommandError(str(exc)) from exc
         total = sum(inserted.values())
-        self.log(self.style.SUCCESS(f"Seeded {total:,} rows into {sum(1 for n in inserted.values() if n)} tables (seed {seed})."))
+        self.log(
+            self.style.SUCCESS(
+                f"Seeded {total:,} rows into {sum(1 for n in inserted.values() if n)} tables (seed {seed})."
+            )
+        )
 
     def warn_about_password(self, password):
         if self.verbosity < 1:
             return
         if not password:
-            self.stderr.write(self.style.WARNING(
-                "SEED_PASSWORD is not set: seeded users get unusable passwords. "
-                "Set it in the environment or .env to log in as them."
-            ))
+            self.stderr.write(
+                self.style.WARNING(
+                    "SEED_PASSWORD is not set: seeded users get unusable passwords. "
+                    "Set it in the environment or .env to log in as them."
+                )
+            )
             return
         try:
             validate_password(password)
         except ValidationError as exc:
             # The validators' messages describe the password, never quote it.
-            self.stderr.write(self.style.WARNING(
-                "SEED_PASSWORD fails AUTH_PASSWORD_VALIDATORS: " + " ".join(exc.messages)
-            ))
+            self.stderr.write(
+                self.style.WARNING(
+                    "SEED_PASSWORD fails AUTH_PASSWORD_VALIDATORS: "
+                    + " ".join(exc.messages)
+                )
+            )
 
     def log(self, message, level=1):
         if self.verbosity >= level:
@@ -104,13 +188,23 @@ class Command(BaseCommand):
         except Exception as exc:
             raise CommandError(f"Cannot reach database '{alias}': {exc}") from exc
         if pending:
-            self.log(f"Applying {len(pending)} pending migration(s) first (--no-migrate skips this).")
-            call_command("migrate", database=alias, interactive=False, verbosity=max(0, self.verbosity - 1), stdout=self.stdout)
+            self.log(
+                f"Applying {len(pending)} pending migration(s) first (--no-migrate skips this)."
+            )
+            call_command(
+                "migrate",
+                database=alias,
+                interactive=False,
+                verbosity=max(0, self.verbosity - 1),
+                stdout=self.stdout,
+            )
 
     def purge(self, alias, config, options):
         from seeding import purge
 
-        models = purge.purge_models(alias, config, only=options["only"], exclude=options["exclude"])
+        models = purge.purge_models(
+            alias, config, only=options["only"], exclude=options["exclude"]
+        )
         rows = sum(purge.count_rows(alias, models).values())
         if options["interactive"] and rows:
             answer = input(
@@ -126,7 +220,9 @@ class Command(BaseCommand):
         from django.contrib.auth import get_user_model
 
         if not config.password:
-            raise CommandError("--superuser needs SEED_PASSWORD (or SEEDING['PASSWORD']) to be set.")
+            raise CommandError(
+                "--superuser needs SEED_PASSWORD (or SEEDING['PASSWORD']) to be set."
+            )
         User = get_user_model()
         manager = User._default_manager.db_manager(alias)
         if manager.filter(**{User.USERNAME_FIELD: username}).exists():
@@ -140,7 +236,11 @@ class Command(BaseCommand):
 
     def print_plan(self, plan):
         write = self.stdout.write
-        write(self.style.MIGRATE_HEADING(f"Plan for database '{plan.using}' (seed {plan.seed}, scale {plan.scale:g}):"))
+        write(
+            self.style.MIGRATE_HEADING(
+                f"Plan for database '{plan.using}' (seed {plan.seed}, scale {plan.scale:g}):"
+            )
+        )
         width = max((len(s.label) for s in plan.steps), default=10)
         for number, step in enumerate(plan.steps, 1):
             count = "rows()" if step.count is None else f"{step.count:,}"
@@ -152,11 +252,19 @@ class Command(BaseCommand):
                 write(self.style.NOTICE(f"        {note}"))
         if plan.graph is not None:
             for edge in plan.graph.forward:
-                how = "NULL, then back-filled" if edge.nullable else "keys assigned before the target's rows"
+                how = (
+                    "NULL, then back-filled"
+                    if edge.nullable
+                    else "keys assigned before the target's rows"
+                )
                 write(f"  cycle broken at {edge}: {how}")
             for field in plan.graph.self_references:
-                write(f"  self-reference {field.model._meta.label}.{field.name}: points at earlier rows")
-        skipped = sorted((m._meta.label, t.value) for m, t in plan.treatments.items() if not t.seeded)
+                write(
+                    f"  self-reference {field.model._meta.label}.{field.name}: points at earlier rows"
+                )
+        skipped = sorted(
+            (m._meta.label, t.value) for m, t in plan.treatments.items() if not t.seeded
+        )
         if skipped and self.verbosity >= 2:
             write(self.style.MIGRATE_HEADING("Not seeded:"))
             for label, why in skipped:
@@ -179,7 +287,9 @@ class Progress(engine.Reporter):
 
     def start(self, step):
         if self.show_bar and (step.count or 0) >= 5000:
-            self.bar = tqdm(total=step.count, desc=step.label, unit=" rows", leave=False)
+            self.bar = tqdm(
+                total=step.count, desc=step.label, unit=" rows", leave=False
+            )
 
     def advance(self, step, rows):
         if self.bar is not None:
@@ -189,4 +299,7 @@ class Progress(engine.Reporter):
         if self.bar is not None:
             self.bar.close()
             self.bar = None
-        self.command.log(f"  {step.label:<36} {rows:>9,} rows  {seconds:6.2f}s", level=2 if not rows else 1)
+        self.command.log(
+            f"  {step.label:<36} {rows:>9,} rows  {seconds:6.2f}s",
+            level=2 if not rows else 1,
+        )

@@ -31,8 +31,7 @@ class Command(BaseCommand):
             "--database",
             default=DEFAULT_DB_ALIAS,
             help=(
-                'Nominates a database to report on. Defaults to the "default" '
-                "database."
+                'Nominates a database to report on. Defaults to the "default" database.'
             ),
         )
         parser.add_argument(

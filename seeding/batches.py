@@ -1,0 +1,650 @@
+"""
+The rows of one step, a batch at a time: keys, relations, generic relations,
+column values, recipe values and the values a seed module gave, then unique
+rules and check constraints, then one insert per table.
+"""
+
+import random
+
+import faker
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from model_bakery import random_gen
+
+from .constraints import check_conditions, conditional_unique_sets, unique_sets
+from .exceptions import SeedFailed
+from .introspection import Treatment, forward_relations, generic_foreign_keys
+from .keys import Pool, Spread, coalesce, iterate, root_of, roots_of, tables_of
+from .values import column_for, rng_for
+
+AUTO_FIELDS = ("AutoField", "BigAutoField", "SmallAutoField")
+
+
+def is_auto(model):
+    """Whether the database would number ``model``'s rows itself."""
+    return model._meta.pk.get_internal_type() in AUTO_FIELDS
+
+
+PLAIN = {
+    models.IntegerField,
+    models.BigIntegerField,
+    models.SmallIntegerField,
+    models.PositiveIntegerField,
+    models.PositiveSmallIntegerField,
+    models.PositiveBigIntegerField,
+    models.CharField,
+    models.TextField,
+    models.EmailField,
+    models.SlugField,
+    models.URLField,
+    models.BooleanField,
+}
+
+
+class Writer:
+    """Generates and inserts the batches of one step."""
+
+    def __init__(self, run, step):
+        self.run = run
+        self.step = step
+        self.model = model = step.model
+        self.label = model._meta.label
+        self.seed = run.plan.seed
+        self.fields = [
+            f for f in model._meta.concrete_fields if not getattr(f, "generated", False)
+        ]
+        self.by_name = {f.name: f for f in self.fields} | {
+            f.attname: f for f in self.fields
+        }
+        self.recipe = {}
+        if step.seed is not None:
+            for name, value in step.seed.recipe_values().items():
+                if name in self.by_name:
+                    self.recipe[self.by_name[name].attname] = value
+        self.gfks = generic_foreign_keys(model)
+        gfk_columns = {
+            model._meta.get_field(n).attname
+            for g in self.gfks
+            for n in (g.ct_field, g.fk_field)
+        }
+        self.parent_links = {
+            f.attname: f
+            for f in self.fields
+            if f.remote_field and f.remote_field.parent_link
+        }
+        self.composite = model._meta.is_composite_pk
+        self.primary = (
+            {} if self.composite else {t._meta.pk.attname: t for t in tables_of(model)}
+        )
+        forward = {e.field for e in run.plan.graph.forward}
+        self.relations = {}
+        self.points_forward = False
+        for field in forward_relations(model):
+            if (
+                field.attname in self.parent_links
+                or field.attname in gfk_columns
+                or field.primary_key
+            ):
+                continue
+            target = field.related_model._meta.concrete_model
+            if target is model:
+                kind = "self"
+                self.points_forward |= not field.null
+            elif field in forward:
+                kind = "backfill" if field.null else "forward"
+                self.points_forward |= not field.null
+            else:
+                kind = "parent"
+            self.relations[field.attname] = (field, kind)
+        self.columns = {}
+        for field in self.fields:
+            if (
+                field.is_relation
+                or field.attname in gfk_columns
+                or field.attname in self.primary
+            ):
+                continue
+            self.columns[field.attname] = column_for(field, run.values)
+        self.uniques = unique_sets(model)
+        self.conditional_uniques = conditional_unique_sets(model)
+        self.conditions, _ = check_conditions(model)
+        self.spreads = {}
+        self.one_to_one = {}
+        self.groups = {}
+        self.taken = {}
+        self.new_keys = {}
+        self.self_keys = []
+        self.has_self_reference = any(
+            kind == "self" for _, kind in self.relations.values()
+        )
+        if step.existing:
+            self._load_taken()
+        self.prep = {f.attname: self._prep(f) for f in self.fields}
+        qn = run.connection.ops.quote_name
+        self.statements = []
+        for table in tables_of(model):
+            local = [
+                f
+                for f in table._meta.local_concrete_fields
+                if not getattr(f, "generated", False)
+            ]
+            table_name = qn(table._meta.db_table)
+            columns = ", ".join(qn(f.column) for f in local)
+            sql = f"INSERT INTO {table_name} ({columns}) VALUES ({', '.join(['%s'] * len(local))})"
+            # PostgreSQL's COPY is about twice as fast as batched INSERTs;
+            # psycopg 3 streams it from Python rows.
+            copy = (
+                f"COPY {table_name} ({columns}) FROM STDIN"
+                if _can_copy(run.connection)
+                else None
+            )
+            self.statements.append((sql, copy, [f.attname for f in local]))
+        self.is_user = model is _user_model()
+        # Materialise the pools before this step adds rows to the tables
+        # they read their existing keys from.
+        for table in tables_of(model):
+            if not self.composite:
+                run.pool(table)
+
+    def _prep(self, field):
+        target = field.target_field if field.is_relation else field
+        # Django's own plain fields pass Python values through unchanged;
+        # a subclass may not (it is a custom field for a reason).
+        if type(target) in PLAIN or isinstance(target, models.AutoField):
+            return None
+        connection = self.run.connection
+        adapt = _adapters(connection.ops).get(type(target))
+        if adapt is not None:
+            # The values are generated valid and aware: skip the layers of
+            # get_db_prep_save that validate and warn, go to the adapter.
+            return adapt
+        return lambda value: field.get_db_prep_save(value, connection)
+
+    def _load_taken(self):
+        """Values of unique rules that rows from earlier runs already use."""
+        manager = self.model._base_manager.using(self.run.using)
+        for names in self.uniques:
+            self.taken[names] = set(manager.values_list(*names))
+
+    # -- one batch -----------------------------------------------------------
+
+    def write(self, number, offset, partials):
+        n = len(partials)
+        rng = lambda name: rng_for(self.seed, self.label, name, number)  # noqa: E731
+        data = {}
+        given = {}
+        for name in {k for row in partials for k in row}:
+            field = self.by_name.get(name)
+            if field is None:
+                raise SeedFailed(
+                    f"{self.label} has no field {name!r} (from the seed module's rows())."
+                )
+            given[field.attname] = [self._given(row, name) for row in partials]
+        data.update(self._keys(offset, n, given))
+        for attname, (field, kind) in self.relations.items():
+            data[attname] = self._relation(field, kind, rng(attname), offset, n, data)
+        for gfk in self.gfks:
+            data.update(self._generic(gfk, rng(gfk.name), n))
+        for attname, column in self.columns.items():
+            data[attname] = self._column(attname, column, rng(attname), offset, n)
+        for attname, values in self._recipe(n, number).items():
+            data[attname] = values
+        for attname, values in given.items():
+            data[attname] = [
+                value if value is not MISSING else data[attname][i]
+                for i, value in enumerate(values)
+            ]
+        if self.is_user and "password" in data and "password" not in given:
+            data["password"] = [self.run.password] * n
+        self._unique(data, n, rng("unique"), given)
+        self._check(data, n, rng("check"))
+        self._insert(data, n)
+        if self.has_self_reference:
+            self.self_keys.extend(data[self.model._meta.pk.attname])
+
+    def _given(self, row, name):
+        if name not in row:
+            return MISSING
+        value = row[name]
+        if isinstance(value, models.Model):
+            return value.pk
+        return value
+
+    def _keys(self, offset, n, given):
+        """Primary keys and parent links of every table of the batch."""
+        if self.composite:
+            # Its key is its columns, made unique with the other unique sets.
+            return {}
+        keys = {}
+        for root in roots_of(self.model):
+            if root is root_of(self.model) and self.model in self.run.allocated:
+                values = self.run.allocated[self.model][offset : offset + n]
+            elif root._meta.pk.attname in given and root is root_of(self.model):
+                values = given[root._meta.pk.attname]
+            elif root._meta.pk.is_relation:
+                # A one-to-one primary key: the key is the parent's.
+                field = root._meta.pk
+                target = field.related_model._meta.concrete_model
+                rng = rng_for(self.seed, self.label, field.name, offset)
+                values = self._one_to_one(
+                    field, self._target_values(field, target), rng, n
+                )
+            elif is_auto(root):
+                values = self.run._allocate(root, n)
+            else:
+                column = column_for(root._meta.pk, self.run.values)
+                rng = rng_for(self.seed, self.label, "pk", offset)
+                existing = self.run.plan.existing.get(root, 0)
+                values = self.run._distinct(column, rng, existing + offset, n, root)
+            keys[root] = list(values)
+            self.new_keys.setdefault(root, []).append(values)
+        data = {}
+        for table in tables_of(self.model):
+            data[table._meta.pk.attname] = keys[root_of(table)]
+        for attname, field in self.parent_links.items():
+            data[attname] = keys[root_of(field.related_model._meta.concrete_model)]
+        return data
+
+    def _relation(self, field, kind, rng, offset, n, data):
+        nullable = field.null
+        if kind == "backfill":
+            return [None] * n
+        if kind == "self":
+            existing = self.run.pool(self.model)
+            own = data[self.model._meta.pk.attname]
+            values = []
+            for i in range(n):
+                available = len(existing) + len(self.self_keys) + i
+                if available == 0 or (nullable and rng.random() >= self.run.ratio):
+                    values.append(None if nullable else own[i])
+                    continue
+                index = rng.randrange(available)
+                if index < len(existing):
+                    values.append(existing[index])
+                elif index - len(existing) < len(self.self_keys):
+                    values.append(self.self_keys[index - len(existing)])
+                else:
+                    values.append(own[index - len(existing) - len(self.self_keys)])
+            return self._to_field(field, values)
+        target = field.related_model._meta.concrete_model
+        if kind == "forward":
+            pool = Pool()
+            pool.add(self.run.pool(target))
+            pool.add(self.run.preview(target))
+        else:
+            pool = self._target_values(field, target)
+        if not len(pool):
+            if nullable:
+                return [None] * n
+            raise SeedFailed(
+                f"{self.label}.{field.name} needs a row of {target._meta.label}; there is none."
+            )
+        if field.unique:
+            return self._one_to_one(field, pool, rng, n)
+        spread = self.spreads.get(field.attname)
+        if spread is None or spread.size != len(pool):
+            spread = self.spreads[field.attname] = Spread(
+                len(pool), rng_for(self.seed, self.label, field.name, "spread")
+            )
+        ratio = self.run.ratio
+        return [
+            None if nullable and rng.random() >= ratio else pool[spread.index(rng)]
+            for _ in range(n)
+        ]
+
+    def _target_values(self, field, target):
+        if field.target_field.primary_key:
+            return self.run.pool(target)
+        pool = Pool()
+        name = field.target_field.attname
+        pool.add(
+            list(
+                target._base_manager.using(self.run.using)
+                .order_by("pk")
+                .values_list(name, flat=True)
+            )
+        )
+        return pool
+
+    def _to_field(self, field, keys):
+        if field.target_field.primary_key:
+            return keys
+        name = field.target_field.attname
+        lookup = dict(
+            self.model._base_manager.using(self.run.using)
+            .filter(pk__in=[k for k in keys if k is not None])
+            .values_list("pk", name)
+        )
+        return [lookup.get(k, k) for k in keys]
+
+    def _one_to_one(self, field, pool, rng, n):
+        """Each parent at most once: walk a shuffled list of the free ones."""
+        state = self.one_to_one.get(field.attname)
+        if state is None:
+            used = (
+                set(
+                    self.model._base_manager.using(self.run.using)
+                    .exclude(**{f"{field.attname}__isnull": True})
+                    .values_list(field.attname, flat=True)
+                )
+                if self.step.existing
+                else ()
+            )
+            free = (
+                [pool[i] for i in range(len(pool)) if pool[i] not in used]
+                if used
+                else list(iterate(pool))
+            )
+            rng_for(self.seed, self.label, field.name, "one-to-one").shuffle(free)
+            state = self.one_to_one[field.attname] = iter(free)
+        values = []
+        for _ in range(n):
+            if field.null and rng.random() >= self.run.ratio:
+                values.append(None)
+                continue
+            value = next(state, None)
+            if value is None and not field.null:
+                raise SeedFailed(
+                    f"{self.label}.{field.name}: more rows than free {field.related_model._meta.label} rows for a one-to-one link."
+                )
+            values.append(value)
+        return values
+
+    def _generic(self, gfk, rng, n):
+        ct_field = self.model._meta.get_field(gfk.ct_field)
+        id_field = self.model._meta.get_field(gfk.fk_field)
+        targets = [
+            m
+            for m in _targets_for(id_field, self.run.plan)
+            if m is not self.model and len(self.run.pool(m))
+        ]
+        if not targets:
+            if ct_field.null and id_field.null:
+                return {ct_field.attname: [None] * n, id_field.attname: [None] * n}
+            raise SeedFailed(
+                f"{self.label}.{gfk.name}: no model with rows to point at."
+            )
+        types = ContentType.objects.db_manager(self.run.using).get_for_models(
+            *targets, for_concrete_models=False
+        )
+        as_text = not isinstance(id_field, (models.IntegerField, models.UUIDField))
+        content_types, object_ids = [], []
+        for _ in range(n):
+            target = targets[rng.randrange(len(targets))]
+            pool = self.run.pool(target)
+            key = pool[rng.randrange(len(pool))]
+            content_types.append(types[target].pk)
+            object_ids.append(str(key) if as_text else key)
+        return {ct_field.attname: content_types, id_field.attname: object_ids}
+
+    def _column(self, attname, column, rng, offset, n):
+        field = self.by_name[attname]
+        if column is None:
+            if field.has_default():
+                return [field.get_default() for _ in range(n)]
+            return [None] * n
+        if (
+            isinstance(field, models.BooleanField)
+            and field.has_default()
+            and not callable(field.default)
+        ):
+            return [field.default] * n
+        values = column.sample(rng, n)
+        if field.null or field.blank:
+            empty = (
+                None
+                if field.null
+                else (
+                    ""
+                    if isinstance(field, (models.CharField, models.TextField))
+                    else None
+                )
+            )
+            if empty is not None or field.null:
+                ratio = self.run.ratio
+                values = [v if rng.random() < ratio else empty for v in values]
+        return values
+
+    def _recipe(self, n, number):
+        if not self.recipe:
+            return {}
+        # Recipe callables may draw from the global generators: seed them by
+        # position, as every other value is.
+        position = f"{self.seed}:{self.label}:recipe:{number}"
+        random.seed(position)
+        random_gen.baker_random.seed(position)
+        faker.Faker.seed(position)
+        values = {}
+        for attname, value in self.recipe.items():
+            if callable(value):
+                values[attname] = [value() for _ in range(n)]
+            elif hasattr(value, "__next__"):
+                values[attname] = [next(value) for _ in range(n)]
+            else:
+                values[attname] = [value] * n
+            values[attname] = [
+                v.pk if isinstance(v, models.Model) else v for v in values[attname]
+            ]
+        return values
+
+    # -- rules ---------------------------------------------------------------
+
+    def _unique(self, data, n, rng, given):
+        """Rewrite the values that unique rules would reject."""
+        # Counters go last: they keep each group distinct only as long as
+        # nothing redraws the group's other columns afterwards.
+        counted = []
+        for names in self.uniques:
+            if len(names) == 1:
+                self._unique_column(names[0], data, n, rng, given)
+            elif self._free(names, given):
+                counted.append(names)
+            else:
+                self._redraw_until_new(names, data, n, rng, given)
+        for names, predicate in self.conditional_uniques:
+            self._redraw_until_new(names, data, n, rng, given, predicate)
+        for names in counted:
+            self._count_within_groups(names, data, n, rng, given)
+
+    def _free(self, names, given):
+        """The columns of a unique set with unbounded values the engine draws."""
+        return [
+            a
+            for a in names
+            if a not in given
+            and a not in self.recipe
+            and self.columns.get(a) is not None
+            and self.columns[a].domain is None
+        ]
+
+    def _unique_column(self, attname, data, n, rng, given):
+        if (
+            attname in given
+            or attname in self.recipe
+            or attname in self.relations
+            or attname in self.primary
+        ):
+            return
+        column = self.columns.get(attname)
+        if column is None:
+            return
+        taken = self.taken.get((attname,), ())
+        start = self.groups.get(attname, self.step.existing)
+        values, index = [], start
+        field = self.by_name[attname]
+        for i in range(n):
+            if field.null and data[attname][i] is None:
+                values.append(None)
+                continue
+            value = column.distinct(rng, index, 1)[0]
+            index += 1
+            while (value,) in taken:
+                value = column.distinct(rng, index, 1)[0]
+                index += 1
+            values.append(value)
+        self.groups[attname] = index
+        data[attname] = values
+
+    def _count_within_groups(self, names, data, n, rng, given):
+        """Make one unbounded column count up within each group of the others."""
+        # The last free column counts (a number, a day), the others vary.
+        counter_name = self._free(names, given)[-1]
+        column = self.columns[counter_name]
+        taken = self.taken.setdefault(names, set())
+        counters = self.groups.setdefault(names, {})
+        position = names.index(counter_name)
+        for i in range(n):
+            key = tuple(data[a][i] for a in names if a != counter_name)
+            k = counters.get(key, 0)
+            while True:
+                value = column.distinct(rng, k, 1)[0]
+                k += 1
+                row = list(key)
+                row.insert(position, value)
+                if tuple(row) not in taken:
+                    break
+            counters[key] = k
+            data[counter_name][i] = value
+
+    def _redraw_until_new(self, names, data, n, rng, given, predicate=None):
+        """Redraw the controllable columns of a row until its combination is new."""
+        taken = self.taken.setdefault(names, set())
+        controllable = [a for a in names if a not in given and a not in self.recipe]
+        domains = {a: self._domain(a) for a in controllable}
+        for i in range(n):
+            if (
+                predicate is not None
+                and predicate({a: v[i] for a, v in data.items()}) is not True
+            ):
+                continue
+            row = tuple(data[a][i] for a in names)
+            attempts = 0
+            while row in taken:
+                attempts += 1
+                if attempts > 1000 or not controllable:
+                    raise SeedFailed(
+                        f"{self.label}: cannot find a new combination for unique "
+                        f"({', '.join(names)}) after {attempts} attempts."
+                    )
+                for a in controllable:
+                    domain = domains[a]
+                    if domain is None:
+                        data[a][i] = self.columns[a].sample(rng, 1)[0]
+                    else:
+                        data[a][i] = domain[rng.randrange(len(domain))]
+                row = tuple(data[a][i] for a in names)
+            taken.add(row)
+
+    def _domain(self, attname):
+        if attname in self.relations:
+            field, _ = self.relations[attname]
+            return self._target_values(field, field.related_model._meta.concrete_model)
+        column = self.columns[attname]
+        return column.domain
+
+    def _check(self, data, n, rng):
+        for condition in self.conditions:
+            for i in range(n):
+                row = {a: values[i] for a, values in data.items()}
+                tries = 0
+                while not condition(row):
+                    tries += 1
+                    if tries > 20:
+                        raise SeedFailed(
+                            f"{self.label}: cannot generate a row that satisfies "
+                            f"check constraint {condition.constraint.name}."
+                        )
+                    condition.repair(row, rng)
+                for a in data:
+                    data[a][i] = row[a]
+
+    # -- writing ---------------------------------------------------------------
+
+    def _insert(self, data, n):
+        with self.run.connection.cursor() as cursor:
+            for sql, copy, attnames in self.statements:
+                columns = []
+                for attname in attnames:
+                    values = data[attname]
+                    prep = self.prep[attname]
+                    columns.append(
+                        values
+                        if prep is None
+                        else [None if v is None else prep(v) for v in values]
+                    )
+                rows = zip(*columns)
+                if copy is not None:
+                    with cursor.cursor.copy(copy) as stream:
+                        for row in rows:
+                            stream.write_row(row)
+                else:
+                    cursor.executemany(sql, list(rows))
+        for attname, (field, kind) in self.relations.items():
+            if kind == "backfill":
+                self.run.pending_backfills.append(
+                    (field, self.model, list(data[self.model._meta.pk.attname]))
+                )
+
+    def close(self):
+        """Offer the new keys to the models that point at this one."""
+        for root, parts in self.new_keys.items():
+            keys = coalesce(parts)
+            for model in [self.model, *self.model._meta.get_parent_list()]:
+                if root_of(model) is root:
+                    self.run.pool(model).add(keys)
+
+
+MISSING = object()
+
+
+def _can_copy(connection):
+    if connection.vendor != "postgresql":
+        return False
+    connection.ensure_connection()
+    return hasattr(connection.connection.cursor(), "copy")
+
+
+def _adapters(ops):
+    return {
+        models.DateTimeField: ops.adapt_datetimefield_value,
+        models.DateField: ops.adapt_datefield_value,
+        models.TimeField: ops.adapt_timefield_value,
+        models.GenericIPAddressField: ops.adapt_ipaddressfield_value,
+    }
+
+
+def _targets_for(id_field, plan):
+    """Models whose keys fit in a generic relation's object id column."""
+    models_ = [s.model for s in plan.steps]
+    models_ += [m for m, t in plan.treatments.items() if t is Treatment.REUSED]
+    fits = []
+    for model in models_:
+        pk = model._meta.pk
+        if isinstance(id_field, models.UUIDField):
+            ok = isinstance(pk, models.UUIDField)
+        elif isinstance(id_field, models.IntegerField):
+            ok = pk.get_internal_type() in (
+                *AUTO_FIELDS,
+                "IntegerField",
+                "BigIntegerField",
+                "SmallIntegerField",
+                "PositiveIntegerField",
+            )
+        else:
+            ok = (
+                id_field.max_length is None
+                or pk.get_internal_type() not in ("CharField", "TextField")
+                or (pk.max_length or 0) <= id_field.max_length
+            )
+        if ok and not model._meta.auto_created and not model._meta.is_composite_pk:
+            fits.append(model)
+    return fits
+
+
+def _user_model():
+    from django.contrib.auth import get_user_model
+
+    try:
+        return get_user_model()
+    except Exception:
+        return None

@@ -1,0 +1,77 @@
+"""
+Primary keys: which table allocates them, and the pools children draw from.
+"""
+
+import math
+
+#: Larger means more children on few parents; 1 would be uniform.
+SKEW = 2.0
+
+
+class Pool:
+    """The primary keys of a model's rows, as a few concatenated sequences."""
+
+    def __init__(self):
+        self.parts = []
+        self.size = 0
+
+    def add(self, values):
+        if len(values):
+            self.parts.append(values)
+            self.size += len(values)
+
+    def __len__(self):
+        return self.size
+
+    def __getitem__(self, index):
+        for part in self.parts:
+            if index < len(part):
+                return part[index]
+            index -= len(part)
+        raise IndexError(index)
+
+
+class Spread:
+    """Choose parents unevenly: a few get many children, many get few."""
+
+    def __init__(self, size, rng):
+        self.size = size
+        factor = rng.randrange(1, max(2, size)) | 1
+        while size and math.gcd(factor, size) != 1:
+            factor += 2
+        self.factor, self.offset = factor, rng.randrange(max(1, size))
+
+    def index(self, rng):
+        skewed = int(self.size * rng.random() ** SKEW)
+        return (skewed * self.factor + self.offset) % self.size
+
+
+def root_of(model):
+    """The model whose table allocates ``model``'s primary key."""
+    while model._meta.pk.remote_field and model._meta.pk.remote_field.parent_link:
+        model = model._meta.pk.related_model._meta.concrete_model
+    return model
+
+
+def tables_of(model):
+    """The model and its concrete ancestors, ancestors first."""
+    chain = [model, *model._meta.get_parent_list()]
+    return sorted(chain, key=lambda m: len(m._meta.get_parent_list()))
+
+
+def roots_of(model):
+    return list(dict.fromkeys(root_of(t) for t in tables_of(model)))
+
+
+def coalesce(parts):
+    """One range for consecutive ranges of keys (the usual case), else a list."""
+    if all(isinstance(p, range) for p in parts) and all(
+        a.stop == b.start for a, b in zip(parts, parts[1:])
+    ):
+        return range(parts[0].start, parts[-1].stop) if parts else range(0)
+    return [key for part in parts for key in part]
+
+
+def iterate(pool):
+    for part in pool.parts:
+        yield from part
