@@ -62,8 +62,8 @@ class Writer:
                 if name in self.by_name:
                     self.recipe[self.by_name[name].attname] = value
         self.gfks = generic_foreign_keys(model)
-        gfk_columns = {
-            model._meta.get_field(n).attname
+        self.gfk_columns = gfk_columns = {
+            model._meta.get_field(n).attname: g
             for g in self.gfks
             for n in (g.ct_field, g.fk_field)
         }
@@ -509,7 +509,18 @@ class Writer:
     def _redraw_until_new(self, names, data, n, rng, given, predicate=None):
         """Redraw the controllable columns of a row until its combination is new."""
         taken = self.taken.setdefault(names, set())
-        controllable = [a for a in names if a not in given and a not in self.recipe]
+        fixed = {*given, *self.recipe}
+        controllable = [
+            a for a in names if a not in fixed and a not in self.gfk_columns
+        ]
+        # A generic relation's two columns are redrawn together, as a pair.
+        generic = [
+            g
+            for g in dict.fromkeys(
+                self.gfk_columns[a] for a in names if a in self.gfk_columns
+            )
+            if not fixed & set(self._generic_columns(g))
+        ]
         domains = {a: self._domain(a) for a in controllable}
         for i in range(n):
             if (
@@ -521,7 +532,7 @@ class Writer:
             attempts = 0
             while row in taken:
                 attempts += 1
-                if attempts > 1000 or not controllable:
+                if attempts > 1000 or not (controllable or generic):
                     raise SeedFailed(
                         f"{self.label}: cannot find a new combination for unique "
                         f"({', '.join(names)}) after {attempts} attempts."
@@ -532,8 +543,15 @@ class Writer:
                         data[a][i] = self.columns[a].sample(rng, 1)[0]
                     else:
                         data[a][i] = domain[rng.randrange(len(domain))]
+                for gfk in generic:
+                    for a, values in self._generic(gfk, rng, 1).items():
+                        data[a][i] = values[0]
                 row = tuple(data[a][i] for a in names)
             taken.add(row)
+
+    def _generic_columns(self, gfk):
+        meta = self.model._meta
+        return [meta.get_field(n).attname for n in (gfk.ct_field, gfk.fk_field)]
 
     def _domain(self, attname):
         if attname in self.relations:

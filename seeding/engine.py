@@ -23,7 +23,7 @@ from model_bakery import random_gen
 from .batches import Writer, is_auto
 from .exceptions import SeedFailed
 from .introspection import parse_labels
-from .keys import Pool, Spread, root_of, tables_of
+from .keys import Pool, Spread, iterate, root_of, tables_of
 from .values import ValueContext, column_for, rng_for
 
 
@@ -38,9 +38,14 @@ class SeedContext:
     scale: float
     count: int | None
     plan: object
+    inserted: dict
 
     def count_of(self, label):
-        step = self.plan.step(parse_labels([label]).pop())
+        """Rows of another model: inserted by this run, or else planned."""
+        model = parse_labels([label]).pop()
+        if model in self.inserted:
+            return self.inserted[model]
+        step = self.plan.step(model)
         return step.count if step else 0
 
 
@@ -168,7 +173,10 @@ class Run:
                 raise SeedFailed(self._failure(step, exc)) from exc
             self.done.add(step.model)
             self.inserted[step.model] = rows
-            self._backfill()
+            try:
+                self._backfill()
+            except Exception as exc:
+                raise SeedFailed(f"Back-filling keys that point at {step.label} failed: {exc}") from exc
             self.reporter.end(step, rows, time.monotonic() - started)
         for step in self.plan.steps:
             if step.seed is not None:
@@ -199,6 +207,7 @@ class Run:
             scale=self.plan.scale,
             count=step.count,
             plan=self.plan,
+            inserted=self.inserted,
         )
 
     def _insert(self, step):
@@ -247,12 +256,21 @@ class Run:
             if not len(pool):
                 continue
             rng = rng_for(self.plan.seed, model._meta.label, field.name, "backfill")
-            spread = Spread(len(pool), rng)
-            pairs = [
-                (pool[spread.index(rng)], key)
-                for key in keys
-                if rng.random() < self.ratio
-            ]
+            keys = [key for key in keys if rng.random() < self.ratio]
+            if field.unique:
+                # A one-to-one key: each target at most once, and none that
+                # a row of an earlier run already holds.
+                used = set(
+                    field.model._base_manager.using(self.using)
+                    .exclude(**{f"{field.attname}__isnull": True})
+                    .values_list(field.attname, flat=True)
+                )
+                free = [key for key in iterate(pool) if key not in used]
+                rng.shuffle(free)
+                pairs = list(zip(free, keys))
+            else:
+                spread = Spread(len(pool), rng)
+                pairs = [(pool[spread.index(rng)], key) for key in keys]
             table = field.model._meta
             qn = self.connection.ops.quote_name
             sql = (

@@ -58,7 +58,7 @@ class DependencyGraph:
     edges; ``self_references`` the fields pointing at their own model.
     """
 
-    def __init__(self, models, can_point_forward=lambda edge: True):
+    def __init__(self, models, can_point_forward=lambda edge: True, after=None):
         self.models = sorted(models, key=lambda m: m._meta.label)
         nodes = set(self.models)
         self.edges = []
@@ -81,7 +81,14 @@ class DependencyGraph:
                     for target in self.models
                     if target is not model
                 )
+        # Orderings a seed module asked for (Seed.after): soft, since no key
+        # depends on them, but kept unless they close a cycle.
+        for model, targets in (after or {}).items():
+            self.edges.extend(
+                Edge(model, None, t, soft=True) for t in targets if t in nodes and t is not model
+            )
         self.forward = []
+        self.broken = set()
         self.order = self._sort(can_point_forward)
 
     def _sort(self, can_point_forward):
@@ -98,6 +105,7 @@ class DependencyGraph:
                 cycle = exc.args[1]
             broken = self._break(cycle, live, can_point_forward)
             live = [e for e in live if e not in broken]
+            self.broken.update(broken)
             self.forward.extend(e for e in broken if not e.soft)
 
     def _break(self, cycle, live, can_point_forward):
@@ -119,11 +127,10 @@ class DependencyGraph:
     def layers(self):
         """Groups of models that depend only on earlier groups."""
         sorter = TopologicalSorter()
-        forward = set(self.forward)
         for model in self.models:
             sorter.add(model)
         for edge in self.edges:
-            if edge not in forward and not edge.soft:
+            if edge not in self.broken:
                 sorter.add(edge.model, edge.target)
         sorter.prepare()
         layers = []

@@ -63,7 +63,9 @@ class Plan:
         rows = self.existing.get(model, 0)
         for step in self.steps:
             if step.model is model or model in step.model._meta.get_parent_list():
-                rows += step.count or 0
+                if step.count is None:
+                    return None  # A seed module's rows() decides.
+                rows += step.count
         return rows
 
 
@@ -163,7 +165,13 @@ def build_plan(
     plan = Plan(using, seed, scale, config, [], treatments, None, existing)
     try:
         graph = DependencyGraph(
-            seeded, can_point_forward=lambda e: steps[e.target].count is not None
+            seeded,
+            can_point_forward=lambda e: steps[e.target].count is not None,
+            after={
+                model: [parse_labels([label]).pop() for label in seed.after]
+                for model, seed in seeds.items()
+                if seed.after
+            },
         )
     except UnbreakableCycle as exc:
         plan.problems.append(str(exc))
@@ -244,6 +252,8 @@ def _check_feasibility(plan, explicit, seeds):
             if target is model:
                 continue
             rows = plan.planned_rows(target)
+            if rows is None:
+                continue
             if rows == 0 and not relation.null:
                 limits.append(
                     (
@@ -264,9 +274,12 @@ def _check_feasibility(plan, explicit, seeds):
             for name in names:
                 field_ = model._meta.get_field(_field_name(model, name))
                 if field_.is_relation:
-                    capacity *= plan.planned_rows(
-                        field_.related_model._meta.concrete_model
-                    )
+                    rows = plan.planned_rows(field_.related_model._meta.concrete_model)
+                    # NULLs never collide: a nullable one-to-one key has no cap.
+                    if rows is None or (field_.null and len(names) == 1):
+                        capacity = None
+                        break
+                    capacity *= rows
                 else:
                     column = column_for(field_, context)
                     size = column.capacity() if column else None

@@ -35,6 +35,9 @@ class Seed:
     unique rules. ``count`` is a number of rows at scale 1; ``per`` makes it
     relative to another model's count: ``per = ("school.Student", 2)``.
 
+    ``after`` names models (labels) to seed before this one although no
+    foreign key says so, because ``rows()`` reads them.
+
     Override ``rows(ctx)`` to decide the rows yourself: yield dicts of field
     values (foreign keys as instances or primary keys); the engine fills every
     field you leave out. Override ``finish(ctx)`` for fix-ups that need rows of
@@ -45,6 +48,7 @@ class Seed:
     recipe = None
     count = None
     per = None
+    after = ()
 
     def rows(self, ctx):
         return None

@@ -17,6 +17,7 @@ import re
 import uuid
 
 from django.core import validators
+from django.core.exceptions import ValidationError
 from django.db import models
 from faker import Faker
 
@@ -468,6 +469,19 @@ def builtin_base(field):
 
 def column_for(field, context):
     """The Column that fills ``field``, or None when the engine cannot fill it."""
+    column = _column_for(field, context)
+    if column is None or type(field).__module__.startswith("django."):
+        return column
+    # A custom field may accept fewer values than the built-in it extends
+    # (a JSONField that takes only lists): probe one before trusting it.
+    try:
+        field.get_db_prep_save(column.sample(random.Random(0), 1)[0], context.connection)
+    except (ValidationError, TypeError, ValueError):
+        return None
+    return column
+
+
+def _column_for(field, context):
     if field.choices:
         return Choices(field, context)
     base = builtin_base(field)

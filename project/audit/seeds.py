@@ -1,0 +1,278 @@
+"""
+How the audit trail is seeded.
+
+The audit log points at rows of every other app, so it is seeded last. Each
+entry is about a real row, made by a member of staff or a teacher after the
+row came to be; the entries are inserted in the order they happened.
+"""
+
+import datetime
+import ipaddress
+from bisect import bisect_right
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from operator import itemgetter
+from typing import NamedTuple
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import F, Window
+from django.db.models.functions import Lag
+
+import seeding
+from project.behavior.models import BehaviorIncident
+from project.exams.models import ExamResult
+from project.finance.models import Invoice, Payment
+from project.messaging.models import Conversation, Message
+from project.resources.models import Booking, Equipment, Room
+from project.school.models import Student, User
+from project.school.seeds import at, scaled, seeded_now
+
+from .models import AuditLog
+
+ENTRIES = 800
+OFFICE_NETWORK = ipaddress.IPv4Network("10.20.0.0/16")
+
+
+class Target(NamedTuple):
+    """How the audit log treats rows of one model."""
+
+    #: The field (or path) that holds the row's time.
+    time: str
+    #: What happens to rows of the model, with weights.
+    actions: dict
+    #: Who acts on them: "staff", "teacher", "any" of both, or "self" (the
+    #: user who logs in).
+    actors: str = "any"
+    #: Turns the time into the moment the row came to be, if it differs.
+    came_to_be: Callable | None = None
+    #: The fields an update changes.
+    changes: tuple = ()
+
+
+def on_the_day(days_after, hour):
+    return lambda day: at(day + datetime.timedelta(days=days_after), hour)
+
+
+TARGETS = {
+    Student: Target(
+        "user__date_joined", {"view": 6, "update": 2}, "staff", changes=("grade_level",)
+    ),
+    Invoice: Target("issued_on", {"create": 2, "view": 3}, "staff", on_the_day(0, 8)),
+    Payment: Target("paid_at", {"create": 3, "view": 1}, "staff"),
+    Conversation: Target("created_at", {"view": 1}),
+    Message: Target("sent_at", {"view": 1}),
+    Room: Target(
+        "created_at", {"update": 1, "view": 1}, "staff", changes=("capacity",)
+    ),
+    Equipment: Target(
+        "created_at", {"update": 1, "view": 1}, "staff", changes=("location",)
+    ),
+    # Rooms and projectors are booked about ten days ahead.
+    Booking: Target(
+        "starts_at", {"create": 1}, came_to_be=lambda t: t - datetime.timedelta(days=10)
+    ),
+    # Marks go in the afternoon after the exam.
+    ExamResult: Target(
+        "exam__held_on",
+        {"create": 3, "update": 1},
+        "teacher",
+        on_the_day(1, 15),
+        ("score",),
+    ),
+    BehaviorIncident: Target(
+        "occurred_at", {"create": 3, "view": 1}, "teacher", changes=("severity",)
+    ),
+    User: Target("date_joined", {"login": 1}, "self"),
+}
+#: How often each model is the target, relative to the others.
+WEIGHTS = {
+    Student: 4,
+    Invoice: 3,
+    Payment: 2,
+    ExamResult: 3,
+    BehaviorIncident: 2,
+    User: 4,
+}
+#: The log keeps the last year.
+KEPT = datetime.timedelta(days=365)
+
+
+def came_to_be(using, model):
+    """Yield (primary key, the moment the row came to be) of model's rows."""
+    target = TARGETS[model]
+    rows = model._base_manager.using(using).order_by("pk")
+    for pk, value in rows.values_list("pk", target.time).iterator():
+        if value is not None:
+            yield pk, target.came_to_be(value) if target.came_to_be else value
+
+
+def sample(rng, rows, k):
+    """k rows drawn from an iterator of unknown length (reservoir sampling)."""
+    kept = []
+    for n, row in enumerate(rows):
+        if n < k:
+            kept.append(row)
+        elif (i := rng.randrange(n + 1)) < k:
+            kept[i] = row
+    return kept
+
+
+@seeding.register(AuditLog)
+class AuditLogSeed(seeding.Seed):
+    def rows(self, ctx):
+        rng, using = ctx.rng, ctx.using
+        staff = User.objects.using(using).filter(
+            role__in=(User.Role.STAFF, User.Role.TEACHER)
+        )
+        # Each list by the day its people joined: those there at a given
+        # moment are a prefix of it.
+        actors = defaultdict(list)
+        for pk, role, joined in staff.order_by("date_joined", "pk").values_list(
+            "pk", "role", "date_joined"
+        ):
+            actors[role].append((pk, joined))
+            actors["any"].append((pk, joined))
+        models = list(TARGETS)
+        planned = Counter(
+            rng.choices(
+                models, [WEIGHTS.get(m, 1) for m in models], k=self.count_for(ctx)
+            )
+        )
+        entries = []
+        for model in models:
+            target = TARGETS[model]
+            if not planned[model]:
+                continue
+            content_type = ContentType.objects.db_manager(using).get_for_model(model)
+            if target.actors == "self":
+                rows = actors["any"]
+                rows = [rng.choice(rows) for _ in range(planned[model])] if rows else []
+            else:
+                rows = sample(rng, came_to_be(using, model), planned[model])
+            for pk, created in rows:
+                action = rng.choices(list(target.actions), target.actions.values())[0]
+                when = self.moment(ctx, action, created)
+                if when is None:
+                    continue
+                if target.actors == "self":
+                    actor = pk
+                else:
+                    able = actors[target.actors]
+                    there = bisect_right(able, when, key=itemgetter(1))
+                    if not there:
+                        continue
+                    actor = able[rng.randrange(there)][0]
+                changes = {}
+                if action == "update" and target.changes:
+                    changes = {"changed": list(target.changes)}
+                entries.append((when, actor, action, content_type.pk, str(pk), changes))
+        # Entries go in in the order they happened.
+        entries.sort(key=itemgetter(0))
+        for when, actor, action, content_type, object_id, changes in entries:
+            yield {
+                "actor": actor,
+                "action": action,
+                "content_type": content_type,
+                "object_id": object_id,
+                "changes": changes,
+                "ip_address": str(OFFICE_NETWORK[rng.randrange(1, 65535)]),
+                "created_at": when,
+            }
+
+    def count_for(self, ctx):
+        return ctx.count if ctx.count is not None else scaled(ctx, ENTRIES)
+
+    def moment(self, ctx, action, created):
+        """When an action on a row created then happens; None if not yet."""
+        if action == "create":
+            when = created + datetime.timedelta(seconds=ctx.rng.randint(0, 120))
+        else:
+            earliest = max(created, ctx.now - KEPT)
+            span = int((ctx.now - earliest).total_seconds())
+            if span <= 60:
+                return None
+            when = earliest + datetime.timedelta(seconds=ctx.rng.randint(60, span))
+        return when if ctx.now - KEPT <= when < ctx.now else None
+
+
+def _targets(using):
+    """Yield (model, {object id: [entries]}) for every model the log names."""
+    by_type = defaultdict(lambda: defaultdict(list))
+    for pk, content_type, object_id, created_at in (
+        AuditLog.objects.using(using)
+        .values_list("pk", "content_type", "object_id", "created_at")
+        .iterator()
+    ):
+        by_type[content_type][object_id].append((pk, created_at))
+    for content_type, entries in by_type.items():
+        model = (
+            ContentType.objects.db_manager(using).get_for_id(content_type).model_class()
+        )
+        yield model, entries
+
+
+def _rows(using, model, object_ids, path):
+    """{object id as text: value at path} for the rows that exist."""
+    found = {}
+    keys = {}
+    for object_id in object_ids:
+        try:
+            keys[model._meta.pk.to_python(object_id)] = object_id
+        except Exception:
+            continue
+    pks = list(keys)
+    for start in range(0, len(pks), 500):
+        chunk = pks[start : start + 500]
+        for pk, value in (
+            model._base_manager.using(using)
+            .filter(pk__in=chunk)
+            .values_list("pk", path)
+        ):
+            found[keys[pk]] = value
+    return found
+
+
+@seeding.check("every audit entry's target is a row that exists")
+def targets_exist(using):
+    wrong = []
+    for model, entries in _targets(using):
+        found = _rows(using, model, entries, "pk") if model is not None else {}
+        for object_id, rows in entries.items():
+            if object_id not in found:
+                wrong.extend(pk for pk, _ in rows)
+    return AuditLog.objects.using(using).filter(pk__in=wrong)
+
+
+@seeding.check("audit entries come after their target came to be, and before now")
+def entries_after_target(using):
+    wrong = list(
+        AuditLog.objects.using(using)
+        .filter(created_at__gt=seeded_now())
+        .values_list("pk", flat=True)
+    )
+    for model, entries in _targets(using):
+        if model not in TARGETS:
+            continue
+        target = TARGETS[model]
+        for object_id, value in _rows(using, model, entries, target.time).items():
+            created = target.came_to_be(value) if target.came_to_be else value
+            wrong.extend(pk for pk, at_ in entries[object_id] if at_ < created)
+    return AuditLog.objects.using(using).filter(pk__in=wrong)
+
+
+@seeding.check("audit entries are made by staff or teachers")
+def actors_are_staff(using):
+    return AuditLog.objects.using(using).exclude(
+        actor__role__in=(User.Role.STAFF, User.Role.TEACHER)
+    )
+
+
+@seeding.check(
+    "audit entries are in time order: created_at never decreases with the key"
+)
+def entries_in_order(using):
+    return (
+        AuditLog.objects.using(using)
+        .annotate(previous=Window(Lag("created_at"), order_by=F("pk").asc()))
+        .filter(previous__gt=F("created_at"))
+    )

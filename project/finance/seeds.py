@@ -1,0 +1,260 @@
+"""
+How school fees are seeded: invoices, their lines and the payments on them.
+
+An invoice's lines and payments are drawn from a Random seeded by the
+invoice's id (invoice_lines(), invoice_payments()). InvoiceSeed draws them to
+compute the total and the status; InvoiceLineSeed and PaymentSeed draw the
+same ones again from the rows inserted, so the three always agree.
+
+Fees are invoiced two weeks before each term (series FEE) and due 30 days
+later; in May, continuing students are invoiced next year's re-enrolment
+deposit (series DEP), due in mid-June.
+"""
+
+import datetime
+import decimal
+import random
+import uuid
+from collections import defaultdict
+
+from django.db.models import Count, DecimalField, F, Q, Sum
+
+import seeding
+from project.school.models import Student
+from project.school.seeds import academic_years, at, current_terms, seeded_now
+
+from .models import Invoice, InvoiceLine, Payment
+
+CENT = decimal.Decimal("0.01")
+FEES, DEPOSITS = "FEE", "DEP"
+DEPOSIT = decimal.Decimal("500.00")
+#: Termly tuition by the last grade of each band.
+TUITION = {
+    5: decimal.Decimal("1450.00"),
+    8: decimal.Decimal("1650.00"),
+    12: decimal.Decimal("1850.00"),
+}
+TRIPS = ("Natural history museum", "Theatre visit", "Outdoor centre", "Science fair")
+METHODS = ("bank_transfer", "card", "cash", "cheque")
+METHOD_WEIGHTS = (50, 35, 10, 5)
+AMOUNT = DecimalField(max_digits=14, decimal_places=2)
+
+
+def tuition(grade):
+    return next(fee for last, fee in TUITION.items() if grade <= last)
+
+
+def term_for(issued_on, terms):
+    """The term (number, starts_on, ends_on) a fee invoice issued then is for."""
+    due = [t for t in terms if t[1] - datetime.timedelta(days=21) <= issued_on]
+    return due[-1] if due else terms[0]
+
+
+def invoice_lines(invoice_id, number, grade, issued_on, terms, year_name):
+    """(description, quantity, unit price) of an invoice's lines."""
+    rng = random.Random(f"lines:{invoice_id}")
+    if number.startswith(DEPOSITS):
+        y = issued_on.year
+        return [(f"Re-enrolment deposit {y}/{(y + 1) % 100:02d}", 1, DEPOSIT)]
+    term = term_for(issued_on, terms)[0]
+    lines = [(f"Tuition, term {term} {year_name}", 1, tuition(grade))]
+    if rng.random() < 0.6:
+        lines.append(
+            ("School lunches (days)", rng.randint(40, 60), decimal.Decimal("4.75"))
+        )
+    if rng.random() < 0.3:
+        lines.append(("School bus, termly pass", 1, decimal.Decimal("185.00")))
+    if term == 1 and rng.random() < 0.8:
+        lines.append(
+            ("Textbooks and workbooks", rng.randint(2, 6), decimal.Decimal("24.50"))
+        )
+    if rng.random() < 0.25:
+        price = decimal.Decimal(rng.choice(("35.00", "48.00", "65.00")))
+        lines.append((f"Trip: {rng.choice(TRIPS)}", 1, price))
+    if rng.random() < 0.12:
+        lines.append(("Instrument lessons", 10, decimal.Decimal("22.00")))
+    if grade >= 10 and term == 2:
+        lines.append(("Exam entry fees", rng.randint(5, 9), decimal.Decimal("42.00")))
+    return lines
+
+
+def invoice_payments(invoice_id, total, issued_on, now):
+    """(amount, method, paid_at) of the payments made on an invoice by now."""
+    rng = random.Random(f"payments:{invoice_id}")
+    habit = rng.random()
+    if habit < 0.8:
+        # Pays in full, at once or in instalments.
+        parts = rng.choices((1, 2, 3), (75, 18, 7))[0]
+        amounts = [(total / parts).quantize(CENT)] * (parts - 1)
+        amounts.append(total - sum(amounts))
+    elif habit < 0.9:
+        amounts = [(total * decimal.Decimal(rng.uniform(0.3, 0.6))).quantize(CENT)]
+    else:
+        amounts = []
+    payments = []
+    day = issued_on + datetime.timedelta(days=rng.randint(0, 35))
+    for amount in amounts:
+        paid_at = at(day, rng.randint(8, 19), rng.randrange(60))
+        if paid_at >= now:
+            break
+        payments.append((amount, rng.choices(METHODS, METHOD_WEIGHTS)[0], paid_at))
+        day += datetime.timedelta(days=rng.randint(14, 40))
+    return payments
+
+
+def invoice_status(total, paid, due_on, today):
+    if paid >= total:
+        return Invoice.Status.PAID
+    if due_on < today:
+        return Invoice.Status.OVERDUE
+    return Invoice.Status.PARTLY_PAID if paid else Invoice.Status.UNPAID
+
+
+@seeding.register(Invoice)
+class InvoiceSeed(seeding.Seed):
+    def rows(self, ctx):
+        today = ctx.now.date()
+        year_name, _, year_ends_on = academic_years(ctx.now)[-1]
+        terms = current_terms(ctx.now)
+        students = list(
+            Student.objects.using(ctx.using)
+            .order_by("pk")
+            .values_list("pk", "grade_level", "user__date_joined")
+        )
+        planned = []
+        for number, starts_on, ends_on in terms:
+            issued_on = starts_on - datetime.timedelta(days=14)
+            for pk, grade, joined in students:
+                if joined.date() <= ends_on:
+                    # A newcomer is invoiced on arrival.
+                    planned.append((max(issued_on, joined.date()), FEES, pk, grade))
+        deposits_on = datetime.date(year_ends_on.year, 5, 15)
+        for pk, grade, joined in students:
+            if grade < 12 and joined.date() <= deposits_on:
+                planned.append((deposits_on, DEPOSITS, pk, grade))
+        numbers = defaultdict(int)
+        for issued_on, series, student, grade in sorted(planned):
+            if issued_on >= today:
+                continue
+            numbers[series, issued_on.year] += 1
+            number = f"{series}-{issued_on.year}-{numbers[series, issued_on.year]:06d}"
+            if series == DEPOSITS:
+                due_on = datetime.date(year_ends_on.year, 6, 15)
+            else:
+                due_on = issued_on + datetime.timedelta(days=30)
+            pk = uuid.UUID(int=ctx.rng.getrandbits(128), version=4)
+            lines = invoice_lines(pk, number, grade, issued_on, terms, year_name)
+            total = sum(quantity * price for _, quantity, price in lines)
+            paid = sum(p[0] for p in invoice_payments(pk, total, issued_on, ctx.now))
+            yield {
+                "id": pk,
+                "number": number,
+                "student": student,
+                "issued_on": issued_on,
+                "due_on": due_on,
+                "status": invoice_status(total, paid, due_on, today),
+                "total": total,
+            }
+
+
+@seeding.register(InvoiceLine)
+class InvoiceLineSeed(seeding.Seed):
+    def rows(self, ctx):
+        year_name = academic_years(ctx.now)[-1][0]
+        terms = current_terms(ctx.now)
+        invoices = Invoice.objects.using(ctx.using).order_by("issued_on", "number")
+        for pk, number, issued_on, grade in invoices.values_list(
+            "pk", "number", "issued_on", "student__grade_level"
+        ).iterator():
+            lines = invoice_lines(pk, number, grade, issued_on, terms, year_name)
+            for description, quantity, unit_price in lines:
+                yield {
+                    "invoice": pk,
+                    "description": description,
+                    "quantity": quantity,
+                    "unit_price": unit_price,
+                }
+
+
+@seeding.register(Payment)
+class PaymentSeed(seeding.Seed):
+    def rows(self, ctx):
+        invoices = Invoice.objects.using(ctx.using).order_by("issued_on", "number")
+        for pk, number, total, issued_on in invoices.values_list(
+            "pk", "number", "total", "issued_on"
+        ).iterator():
+            payments = invoice_payments(pk, total, issued_on, ctx.now)
+            for n, (amount, method, paid_at) in enumerate(payments, 1):
+                yield {
+                    "invoice": pk,
+                    "amount": amount,
+                    "method": method,
+                    "paid_at": paid_at,
+                    "reference": f"PAY-{number}-{n}",
+                }
+
+
+def invoice_sums(using):
+    """Yield (invoice, total, status, due_on, sum of lines, sum paid)."""
+    lines = dict(
+        InvoiceLine.objects.using(using)
+        .values("invoice")
+        .annotate(amount=Sum(F("quantity") * F("unit_price"), output_field=AMOUNT))
+        .values_list("invoice", "amount")
+    )
+    paid = dict(
+        Payment.objects.using(using)
+        .values("invoice")
+        .annotate(amount=Sum("amount", output_field=AMOUNT))
+        .values_list("invoice", "amount")
+    )
+    invoices = Invoice.objects.using(using).values_list(
+        "pk", "total", "status", "due_on"
+    )
+    for pk, total, status, due_on in invoices.iterator():
+        amount = decimal.Decimal(lines.get(pk) or 0).quantize(CENT)
+        yield pk, total, status, due_on, amount, decimal.Decimal(paid.get(pk) or 0)
+
+
+@seeding.check("an invoice's total equals the sum of its lines (quantity x unit price)")
+def invoice_totals(using):
+    wrong = [pk for pk, total, _, _, lines, _ in invoice_sums(using) if total != lines]
+    return Invoice.objects.using(using).filter(pk__in=wrong)
+
+
+@seeding.check("payments on an invoice never exceed its total")
+def payments_within_total(using):
+    wrong = [pk for pk, total, _, _, _, paid in invoice_sums(using) if paid > total]
+    return Invoice.objects.using(using).filter(pk__in=wrong)
+
+
+@seeding.check("an invoice's status agrees with its payments and due date")
+def invoice_status_agrees(using):
+    today = seeded_now().date()
+    wrong = [
+        pk
+        for pk, total, status, due_on, _, paid in invoice_sums(using)
+        if status != invoice_status(total, paid, due_on, today)
+    ]
+    return Invoice.objects.using(using).filter(pk__in=wrong)
+
+
+@seeding.check("nothing is paid before the invoice is issued, or after now")
+def paid_after_issue(using):
+    return Payment.objects.using(using).filter(
+        Q(paid_at__date__lt=F("invoice__issued_on"))
+        | Q(paid_at__gt=seeded_now())
+        | Q(amount__lte=0)
+    )
+
+
+@seeding.check("payment references are unique")
+def unique_references(using):
+    payments = Payment.objects.using(using)
+    shared = (
+        payments.values("reference")
+        .annotate(n=Count("pk"))
+        .filter(n__gt=1)
+        .values("reference")
+    )
+    return payments.filter(reference__in=shared)

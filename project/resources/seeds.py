@@ -1,0 +1,276 @@
+"""
+How rooms, equipment and their bookings are seeded.
+
+Bookings follow the timetable's periods (PERIODS), so one resource's
+bookings on a day never overlap, and every booking lies within school hours
+on a school day.
+"""
+
+import datetime
+import math
+import re
+from collections import Counter
+
+from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.functions import TruncDate
+
+import seeding
+from project.school.models import User
+from project.school.seeds import (
+    at,
+    class_letters,
+    current_terms,
+    scaled,
+    school_days,
+)
+
+from .models import Booking, Equipment, Resource, Room
+
+ROOMS = 30
+EQUIPMENT = 25
+BOOKINGS_PER_RESOURCE = 10
+#: Bookings run from six weeks before the seeded moment to three weeks after.
+BOOKINGS_BACK, BOOKINGS_AHEAD = 42, 21
+
+#: (start, end) of the timetable's periods.
+PERIODS = [
+    ((8, 30), (9, 30)),
+    ((9, 40), (10, 40)),
+    ((11, 0), (12, 0)),
+    ((12, 10), (13, 10)),
+    ((13, 50), (14, 50)),
+    ((15, 0), (16, 0)),
+    ((16, 0), (17, 0)),
+]
+
+#: (name pattern, capacity range, location, share of the rooms)
+SPECIAL_ROOMS = [
+    ("Science Lab {n}", (24, 30), "Science block", 4),
+    ("Computer Lab {n}", (24, 32), "Building C, floor 1", 2),
+    ("Art Studio {n}", (20, 28), "Arts centre", 1),
+    ("Music Room {n}", (15, 30), "Arts centre", 1),
+    ("Drama Studio {n}", (30, 60), "Arts centre", 1),
+    ("Library {n}", (40, 80), "Building A, ground floor", 1),
+    ("Sports Hall {n}", (100, 200), "Sports centre", 1),
+]
+
+#: (kind, models) of bookable equipment
+EQUIPMENT_KINDS = [
+    ("Projector", ("Epson EB-X51", "BenQ MX560", "Optoma X400LVe")),
+    ("Laptop cart", ("Dell Latitude 3440 x30", "Lenovo ThinkPad E14 x24")),
+    ("Tablet set", ("Apple iPad 10th gen x25", "Samsung Galaxy Tab A9 x20")),
+    ("Document camera", ("IPEVO V4K", "Elmo MX-P3")),
+    ("Microscope set", ("Swift SW380T x12", "AmScope M150C x15")),
+    ("3D printer", ("Prusa MK4", "Bambu Lab P1S")),
+    ("Camera", ("Canon EOS R50", "Sony ZV-E10")),
+    ("Interactive display", ("Promethean ActivPanel 9", "SMART Board MX 86")),
+    ("Portable PA system", ("Bose S1 Pro", "JBL EON One")),
+]
+EQUIPMENT_LOCATIONS = (
+    "IT store room",
+    "Science prep room",
+    "Library office",
+    "Media cupboard, Building A",
+    "Reprographics",
+)
+
+#: Bookable things that are neither rooms nor equipment.
+OTHER_RESOURCES = [
+    ("Minibus {n}", "Bus bay"),
+    ("Playing field {n}", "Behind the sports centre"),
+]
+
+PURPOSES = {
+    "room": (
+        "Revision session",
+        "Parents' meeting",
+        "Chess club",
+        "Cover lesson",
+        "Department meeting",
+        "Mock exam",
+        "Tutoring",
+    ),
+    "Science Lab": ("Practical: titration", "Practical: microscopy", "Science club"),
+    "Computer Lab": ("Coding club", "Online assessment", "Research project"),
+    "Sports Hall": ("Basketball practice", "Assembly", "Exam hall"),
+    "equipment": (
+        "Class presentations",
+        "Film project",
+        "Open day display",
+        "Assembly",
+        "Practical lesson",
+    ),
+    "other": ("Away match", "Field trip", "Sports day", "Athletics training"),
+}
+
+ROOM_NAME = re.compile(
+    r"Room [A-Z]+\d{2}|"
+    + "|".join(re.escape(name).replace(r"\{n\}", r"\d+") for name, *_ in SPECIAL_ROOMS)
+)
+EQUIPMENT_NAME = re.compile(
+    "|".join(re.escape(kind) + " .+" for kind, _ in EQUIPMENT_KINDS)
+)
+OTHER_NAME = re.compile(
+    "|".join(re.escape(name).replace(r"\{n\}", r"\d+") for name, _ in OTHER_RESOURCES)
+)
+
+
+def created_at(ctx, youngest, oldest):
+    days = ctx.rng.randint(youngest, oldest)
+    return at(ctx.now.date() - datetime.timedelta(days=days), 9, ctx.rng.randrange(60))
+
+
+@seeding.register(Resource)
+class ResourceSeed(seeding.Seed):
+    # The plain resources; rooms and equipment come with their own seeds.
+    def rows(self, ctx):
+        for pattern, location in OTHER_RESOURCES:
+            for n in range(1, scaled(ctx, 2) + 1):
+                yield {
+                    "name": pattern.format(n=n),
+                    "location": location,
+                    "created_at": created_at(ctx, 200, 3000),
+                }
+
+
+@seeding.register(Room)
+class RoomSeed(seeding.Seed):
+    def rows(self, ctx):
+        rooms = scaled(ctx, ROOMS)
+        special = Counter(
+            ctx.rng.choices(
+                [r[0] for r in SPECIAL_ROOMS],
+                [r[3] for r in SPECIAL_ROOMS],
+                k=round(rooms * 0.3),
+            )
+        )
+        for pattern, capacity, location, _ in SPECIAL_ROOMS:
+            for n in range(1, special[pattern] + 1):
+                yield {
+                    "name": pattern.format(n=n),
+                    "location": location,
+                    "capacity": ctx.rng.randint(*capacity),
+                    "created_at": created_at(ctx, 365, 4000),
+                }
+        # Classrooms: building, floor and number, "Room B12"; a district has
+        # more buildings than letters, "Room AB12".
+        classrooms = rooms - special.total()
+        numbers = [
+            f"{class_letters(building)}{floor}{n}"
+            for building in range(max(4, math.ceil(classrooms / 20)))
+            for floor in range(3)
+            for n in range(1, 10)
+        ]
+        for number in ctx.rng.sample(numbers, classrooms):
+            building = number.rstrip("0123456789")
+            yield {
+                "name": f"Room {number}",
+                "location": f"Building {building}, floor {number[len(building)]}",
+                "capacity": ctx.rng.choice((24, 28, 30, 32)),
+                "created_at": created_at(ctx, 365, 4000),
+            }
+
+
+@seeding.register(Equipment)
+class EquipmentSeed(seeding.Seed):
+    def rows(self, ctx):
+        serials = set()
+        for _ in range(scaled(ctx, EQUIPMENT)):
+            kind, models = ctx.rng.choice(EQUIPMENT_KINDS)
+            model = ctx.rng.choice(models)
+            prefix = "".join(word[0] for word in model.split()).upper()
+            while (serial := f"{prefix}-{ctx.rng.getrandbits(32):08X}") in serials:
+                pass
+            serials.add(serial)
+            yield {
+                "name": f"{kind} {model}",
+                "location": ctx.rng.choice(EQUIPMENT_LOCATIONS),
+                "serial_number": serial,
+                "created_at": created_at(ctx, 30, 2000),
+            }
+
+
+@seeding.register(Booking)
+class BookingSeed(seeding.Seed):
+    def rows(self, ctx):
+        rng, today = ctx.rng, ctx.now.date()
+        terms = [(first, last) for _, first, last in current_terms(ctx.now)]
+        window = (
+            today - datetime.timedelta(days=BOOKINGS_BACK),
+            today + datetime.timedelta(days=BOOKINGS_AHEAD),
+        )
+        days = list(school_days(terms, *window))
+        people = list(
+            User.objects.using(ctx.using)
+            .filter(role__in=(User.Role.TEACHER, User.Role.STAFF))
+            .order_by("pk")
+            .values_list("pk", "role")
+        )
+        teachers = [pk for pk, role in people if role == User.Role.TEACHER]
+        staff = [pk for pk, role in people if role == User.Role.STAFF] or teachers
+        resources = Resource.objects.using(ctx.using).order_by("pk")
+        for pk, name, created, room, equipment in resources.values_list(
+            "pk", "name", "created_at", "room", "equipment"
+        ).iterator():
+            kind = "room" if room else "equipment" if equipment else "other"
+            purposes = PURPOSES.get(name.rsplit(" ", 1)[0], PURPOSES[kind])
+            usable = [day for day in days if at(day, 8) > created]
+            count = rng.randint(
+                BOOKINGS_PER_RESOURCE // 2, BOOKINGS_PER_RESOURCE * 3 // 2
+            )
+            for day in sorted(rng.sample(usable, min(len(usable), count))):
+                if kind == "other":
+                    # A trip takes the whole school day.
+                    slots = [(PERIODS[0][0], PERIODS[-1][1])]
+                else:
+                    taken = sorted(rng.sample(range(len(PERIODS)), rng.randint(1, 3)))
+                    slots = [PERIODS[p] for p in taken]
+                for start, end in slots:
+                    yield {
+                        "resource": pk,
+                        "booked_by": rng.choice(
+                            teachers if rng.random() < 0.8 else staff
+                        ),
+                        "starts_at": at(day, *start),
+                        "ends_at": at(day, *end),
+                        "purpose": rng.choice(purposes),
+                    }
+
+
+@seeding.check("rooms, equipment and other resources have names that say what they are")
+def resource_names(using):
+    wrong = []
+    for pk, name, room, equipment in (
+        Resource.objects.using(using)
+        .values_list("pk", "name", "room", "equipment")
+        .iterator()
+    ):
+        pattern = ROOM_NAME if room else EQUIPMENT_NAME if equipment else OTHER_NAME
+        if not pattern.fullmatch(name):
+            wrong.append(pk)
+    return Resource.objects.using(using).filter(pk__in=wrong)
+
+
+@seeding.check("bookings of one resource never overlap")
+def bookings_overlap(using):
+    return Booking.objects.using(using).filter(
+        Exists(
+            Booking.objects.filter(
+                resource=OuterRef("resource"),
+                starts_at__lt=OuterRef("ends_at"),
+                ends_at__gt=OuterRef("starts_at"),
+            ).exclude(pk=OuterRef("pk"))
+        )
+    )
+
+
+@seeding.check("bookings end after they start, on a weekday between 08:00 and 17:00")
+def bookings_in_school_hours(using):
+    return Booking.objects.using(using).filter(
+        Q(ends_at__lte=F("starts_at"))
+        | Q(starts_at__week_day__in=(1, 7))  # Sunday and Saturday
+        | Q(starts_at__time__lt=datetime.time(8))
+        | Q(ends_at__time__gt=datetime.time(17))
+        | ~Q(ends_at__date=TruncDate("starts_at"))
+        | Q(starts_at__lt=F("resource__created_at"))
+    )

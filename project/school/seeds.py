@@ -1,0 +1,972 @@
+"""
+How the school's people, years and classes are seeded.
+
+UserSeed yields every account: administrators, office staff and teachers,
+then one household after another, its guardians first and its children
+after them. GuardianLinkSeed walks the same users in primary-key order to
+find the households again, so no other record of them is needed.
+
+A student's grade follows from the date of birth (age 6 on 1 September in
+grade 1), which lets SchoolClassSeed size the classes before any Student row
+exists.
+
+A seed can only count on the rows of models it reaches by foreign keys: the
+others may come later. Dates therefore come from the run's moment
+(academic_years(), current_terms()), and a student's current class from
+current_classes(), which needs only the Student and SchoolClass rows.
+"""
+
+import datetime
+import math
+import re
+import unicodedata
+from collections import defaultdict
+
+from django.contrib.auth.models import Group, Permission
+from django.db.models import Count, Exists, F, OuterRef, Q
+
+import seeding
+from seeding.conf import get_config
+
+from .models import (
+    AcademicYear,
+    Attendance,
+    Department,
+    Enrollment,
+    Guardian,
+    GuardianLink,
+    SchoolClass,
+    Student,
+    Subject,
+    Teacher,
+    Term,
+    User,
+)
+
+#: Rows at --scale 1: a small school of about 400 students.
+STUDENTS = 400
+TEACHERS = 40
+STAFF = 12
+ADMINS = 2
+CLASS_SIZE = 28
+#: Attendance is kept for the last school days before the run's moment.
+ATTENDANCE_DAYS = 10
+
+EMAIL_DOMAIN = "example-school.org"
+
+#: (name, parent): a tree two levels deep.
+DEPARTMENTS = [
+    ("Mathematics", None),
+    ("Sciences", None),
+    ("Biology", "Sciences"),
+    ("Chemistry", "Sciences"),
+    ("Physics", "Sciences"),
+    ("Humanities", None),
+    ("History", "Humanities"),
+    ("Geography", "Humanities"),
+    ("Languages", None),
+    ("English", "Languages"),
+    ("Modern Languages", "Languages"),
+    ("Arts", None),
+    ("Music", "Arts"),
+    ("Visual Arts", "Arts"),
+    ("Physical Education", None),
+    ("Computing", None),
+]
+#: How many teachers each department needs, relative to the others.
+DEPARTMENT_WEIGHTS = {"Mathematics": 5, "English": 5, "Modern Languages": 2}
+
+#: (code, name, department, first grade, last grade)
+SUBJECTS = [
+    ("MATH", "Mathematics", "Mathematics", 1, 12),
+    ("ENG", "English", "English", 1, 12),
+    ("SCI", "General Science", "Sciences", 1, 6),
+    ("BIO", "Biology", "Biology", 7, 12),
+    ("CHEM", "Chemistry", "Chemistry", 7, 12),
+    ("PHYS", "Physics", "Physics", 7, 12),
+    ("SOC", "Social Studies", "Humanities", 1, 6),
+    ("HIST", "History", "History", 7, 12),
+    ("GEO", "Geography", "Geography", 7, 12),
+    ("FRE", "French", "Modern Languages", 4, 12),
+    ("SPA", "Spanish", "Modern Languages", 7, 12),
+    ("MUS", "Music", "Music", 1, 12),
+    ("ART", "Visual Arts", "Visual Arts", 1, 12),
+    ("PE", "Physical Education", "Physical Education", 1, 12),
+    ("CS", "Computer Science", "Computing", 5, 12),
+]
+
+
+def grades_of(code):
+    """The grades in which the subject with this code is taught."""
+    for subject_code, _, _, first, last in SUBJECTS:
+        if subject_code == code:
+            return range(first, last + 1)
+    return range(1, 13)
+
+
+#: Django groups that give staff and teachers their admin permissions.
+GROUPS = {
+    "Teachers": """
+        school.view_student school.view_schoolclass school.add_attendance
+        school.change_attendance school.view_attendance exams.add_exam
+        exams.view_exam exams.add_examresult exams.change_examresult
+        exams.view_examresult behavior.add_behaviorincident
+        behavior.view_behaviorincident behavior.add_studentbehavior
+        curriculum.view_syllabus curriculum.view_lesson resources.add_booking
+        resources.view_booking
+    """.split(),
+    "Office staff": """
+        school.add_student school.change_student school.view_student
+        school.add_guardian school.change_guardian school.view_guardian
+        school.add_guardianlink school.view_guardianlink school.add_enrollment
+        school.view_enrollment school.view_schoolclass resources.add_booking
+        resources.change_booking resources.delete_booking resources.view_booking
+    """.split(),
+    "Finance office": """
+        school.view_student finance.add_invoice finance.change_invoice
+        finance.view_invoice finance.add_invoiceline finance.view_invoiceline
+        finance.add_payment finance.view_payment
+    """.split(),
+}
+
+
+# Dates shared by the seed modules of every app.
+
+
+def seeded_now():
+    """The moment the seeded data leads up to (SEEDING['NOW'])."""
+    return get_config().now
+
+
+def scaled(ctx, rows, minimum=1):
+    return max(minimum, round(rows * ctx.scale))
+
+
+def add_years(day, years):
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def academic_years(now):
+    """(name, first day, last day) of the current year and the two before it."""
+    first = now.year if now.month >= 9 else now.year - 1
+    return [
+        (
+            f"{y}/{(y + 1) % 100:02d}",
+            datetime.date(y, 9, 1),
+            datetime.date(y + 1, 6, 30),
+        )
+        for y in (first - 2, first - 1, first)
+    ]
+
+
+def current_year_start(now):
+    return academic_years(now)[-1][1]
+
+
+def terms_of(starts_on, ends_on):
+    """The three terms of a year as (number, first day, last day)."""
+    y = starts_on.year
+    return [
+        (1, starts_on, friday_on_or_before(datetime.date(y, 12, 19))),
+        (
+            2,
+            monday_on_or_after(datetime.date(y + 1, 1, 5)),
+            friday_on_or_before(datetime.date(y + 1, 3, 27)),
+        ),
+        (3, monday_on_or_after(datetime.date(y + 1, 4, 13)), ends_on),
+    ]
+
+
+def monday_on_or_after(day):
+    return day + datetime.timedelta(days=-day.weekday() % 7)
+
+
+def friday_on_or_before(day):
+    return day - datetime.timedelta(days=(day.weekday() - 4) % 7)
+
+
+def school_days(terms, first=None, last=None):
+    """Weekdays inside the terms ((starts_on, ends_on) pairs), oldest first."""
+    for starts_on, ends_on in sorted(terms):
+        day = max(starts_on, first) if first else starts_on
+        end = min(ends_on, last) if last else ends_on
+        while day <= end:
+            if day.weekday() < 5:
+                yield day
+            day += datetime.timedelta(days=1)
+
+
+def at(day, hour, minute=0):
+    return datetime.datetime.combine(
+        day, datetime.time(hour, minute), tzinfo=datetime.UTC
+    )
+
+
+def grade_for(date_of_birth, year_start):
+    """The grade of a child on a year's first day: age 6 in grade 1."""
+    age = year_start.year - date_of_birth.year
+    if (year_start.month, year_start.day) < (date_of_birth.month, date_of_birth.day):
+        age -= 1
+    return age - 5
+
+
+def current_terms(now):
+    """(number, first day, last day) of the current year's terms."""
+    _, starts_on, ends_on = academic_years(now)[-1]
+    return terms_of(starts_on, ends_on)
+
+
+def households(using, *fields):
+    """
+    Yield (guardians, children) in the order UserSeed wrote them: lists of
+    (role, *fields) value tuples, children eldest first.
+    """
+    people = (
+        User.objects.using(using)
+        .filter(role__in=(User.Role.GUARDIAN, User.Role.STUDENT))
+        .order_by("pk")
+        .values_list("role", *fields)
+    )
+    guardians, children = [], []
+    for person in people.iterator():
+        if person[0] == User.Role.STUDENT:
+            children.append(person)
+            continue
+        if children:
+            yield guardians, children
+            guardians, children = [], []
+        guardians.append(person)
+    if children:
+        yield guardians, children
+
+
+def current_classes(using):
+    """
+    {student: (class, enrolled on)} for the current year, from the Student
+    and SchoolClass rows alone: a grade's students, in order of admission
+    number, are dealt to its classes in turn. Seeds that cannot wait for the
+    Enrollment rows read the classes from here.
+    """
+    classes = defaultdict(list)
+    starts_on = None
+    for pk, grade, starts_on in (
+        SchoolClass.objects.using(using)
+        .filter(year__is_current=True)
+        .order_by("grade_level", "name")
+        .values_list("pk", "grade_level", "year__starts_on")
+    ):
+        classes[grade].append(pk)
+    placed, dealt = {}, defaultdict(int)
+    students = Student.objects.using(using).order_by("admission_number")
+    for pk, grade, joined in students.values_list(
+        "pk", "grade_level", "user__date_joined"
+    ).iterator():
+        if classes[grade]:
+            school_class = classes[grade][dealt[grade] % len(classes[grade])]
+            dealt[grade] += 1
+            placed[pk] = (school_class, max(starts_on, joined.date()))
+    return placed
+
+
+# Names.
+
+
+def slug(name):
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z]", "", ascii_name.lower()) or "user"
+
+
+def username_base(first_name, last_name):
+    return f"{slug(first_name)}.{slug(last_name)}"
+
+
+class Usernames:
+    """'first.last', then 'first.last2', 'first.last3' for the namesakes."""
+
+    def __init__(self):
+        self.taken = defaultdict(int)
+
+    def issue(self, first_name, last_name):
+        base = username_base(first_name, last_name)
+        self.taken[base] += 1
+        n = self.taken[base]
+        return base if n == 1 else f"{base}{n}"
+
+
+def female_names(faker):
+    """The locale's female first names, for telling mothers from fathers."""
+    provider = faker.first_name_female.__self__
+    return frozenset(getattr(provider, "first_names_female", ()))
+
+
+def other_surname(faker, surname):
+    while (name := faker.last_name()) == surname:
+        pass
+    return name
+
+
+# Seeds.
+
+
+@seeding.register(User)
+class UserSeed(seeding.Seed):
+    def rows(self, ctx):
+        self.usernames = Usernames()
+        self.female_names = female_names(ctx.faker)
+        self.start = current_year_start(ctx.now)
+        for _ in range(ADMINS):
+            yield self.adult(ctx, User.Role.ADMIN)
+        for _ in range(scaled(ctx, STAFF)):
+            yield self.adult(ctx, User.Role.STAFF)
+        # Every department needs a teacher, however small the school.
+        for _ in range(scaled(ctx, TEACHERS, minimum=len(DEPARTMENTS) + 4)):
+            yield self.teacher(ctx)
+        remaining = scaled(ctx, STUDENTS)
+        while remaining:
+            children = min(remaining, ctx.rng.choices((1, 2, 3), (55, 35, 10))[0])
+            remaining -= children
+            yield from self.household(ctx, children)
+
+    def first_name(self, ctx, female):
+        """A first name that reads as female, or one that does not."""
+        if female:
+            return ctx.faker.first_name_female()
+        # Some names are on both lists; GuardianLinkSeed would take a father
+        # so named for a mother.
+        for _ in range(20):
+            name = ctx.faker.first_name_male()
+            if name not in self.female_names:
+                break
+        return name
+
+    def user(self, ctx, role, first, last, born, joined):
+        username = self.usernames.issue(first, last)
+        last_login = None
+        if ctx.rng.random() < LOGIN_RATE[role]:
+            minutes = ctx.rng.randint(30, 30 * 24 * 60)
+            last_login = ctx.now - datetime.timedelta(minutes=minutes)
+            if last_login < joined:
+                last_login = None
+        return {
+            "first_name": first,
+            "last_name": last,
+            "username": username,
+            "email": f"{username}@{EMAIL_DOMAIN}",
+            "role": role,
+            "date_of_birth": born,
+            "is_superuser": role == User.Role.ADMIN,
+            "is_staff": role not in (User.Role.STUDENT, User.Role.GUARDIAN),
+            "is_active": True,
+            "date_joined": joined,
+            "last_login": last_login,
+        }
+
+    def birthday(self, ctx, youngest, oldest):
+        """A date of birth for someone aged youngest to oldest now."""
+        today = ctx.now.date()
+        latest = add_years(today, -youngest)
+        earliest = add_years(today, -oldest - 1)
+        span = (latest - earliest).days
+        return earliest + datetime.timedelta(days=ctx.rng.randrange(1, span))
+
+    def adult(self, ctx, role):
+        first = self.first_name(ctx, ctx.rng.random() < 0.6)
+        joined_on = ctx.now.date() - datetime.timedelta(
+            days=ctx.rng.randint(30, 12 * 365)
+        )
+        joined = at(joined_on, ctx.rng.randint(8, 16), ctx.rng.randrange(60))
+        born = self.birthday(ctx, 24, 62)
+        return self.user(ctx, role, first, ctx.faker.last_name(), born, joined)
+
+    def teacher(self, ctx):
+        born = self.birthday(ctx, 24, 64)
+        span = (ctx.now.date() - self.start).days - 14
+        if span > 1 and ctx.rng.random() < 0.1:
+            # Hired during the current year, to cover a leave.
+            hired = self.start + datetime.timedelta(days=ctx.rng.randrange(1, span))
+        else:
+            # Hired for the start of a year, at 23 or older.
+            first = max(born.year + 23, self.start.year - 25)
+            hired = datetime.date(ctx.rng.randint(first, self.start.year), 8, 25)
+        first = self.first_name(ctx, ctx.rng.random() < 0.65)
+        last = ctx.faker.last_name()
+        return self.user(ctx, User.Role.TEACHER, first, last, born, at(hired, 9))
+
+    def household(self, ctx, children):
+        """A household's guardians, then its children, eldest first."""
+        rng, faker = ctx.rng, ctx.faker
+        surname = faker.last_name()
+        kids = []
+        for grade in sorted(rng.sample(range(1, 13), children), reverse=True):
+            female = rng.random() < 0.5
+            kids.append(
+                (
+                    self.first_name(ctx, female),
+                    self.child_birthday(ctx, grade),
+                    self.admission(ctx, grade),
+                )
+            )
+        # (female, surname, youngest and oldest age at the eldest's birth)
+        if rng.random() < 0.75:
+            mothers_name = surname if rng.random() < 0.85 else faker.last_name()
+            guardians = [(True, mothers_name, 22, 41), (False, surname, 22, 42)]
+        else:
+            kind = rng.choices(
+                ("mother", "father", "grandparent", "relative"), (60, 15, 15, 10)
+            )[0]
+            female = kind == "mother" or (kind != "father" and rng.random() < 0.6)
+            guardians = [
+                {
+                    "mother": (True, surname, 22, 41),
+                    "father": (False, surname, 22, 42),
+                    "grandparent": (female, surname, 47, 60),
+                    "relative": (female, other_surname(faker, surname), 22, 41),
+                }[kind]
+            ]
+        eldest = kids[0][1]
+        joined = min(admitted for _, _, admitted in kids)
+        for female, last, youngest, oldest in guardians:
+            born = add_years(eldest, -rng.randint(youngest, oldest))
+            born -= datetime.timedelta(days=rng.randrange(365))
+            first = self.first_name(ctx, female)
+            yield self.user(ctx, User.Role.GUARDIAN, first, last, born, joined)
+        for first, born, admitted in kids:
+            yield self.user(ctx, User.Role.STUDENT, first, surname, born, admitted)
+
+    def child_birthday(self, ctx, grade):
+        # Aged grade + 5 on the first day of the year, turning grade + 6 in it.
+        latest = add_years(self.start, -(grade + 5))
+        earliest = add_years(self.start, -(grade + 6)) + datetime.timedelta(days=1)
+        span = (latest - earliest).days
+        return earliest + datetime.timedelta(days=ctx.rng.randrange(span + 1))
+
+    def admission(self, ctx, grade):
+        rng = ctx.rng
+        entry = 1 if rng.random() < 0.55 else rng.randint(1, grade)
+        day = add_years(self.start, entry - grade)
+        span = (ctx.now.date() - day).days - 7
+        if entry == grade and span > 14 and rng.random() < 0.12:
+            # A newcomer who arrived during the current year.
+            day = monday_on_or_after(
+                day + datetime.timedelta(days=rng.randrange(7, span))
+            )
+        return at(day, 8, rng.randrange(0, 60))
+
+
+LOGIN_RATE = {
+    User.Role.ADMIN: 0.95,
+    User.Role.STAFF: 0.9,
+    User.Role.TEACHER: 0.9,
+    User.Role.GUARDIAN: 0.6,
+    User.Role.STUDENT: 0.5,
+}
+
+
+@seeding.register("school.User_user_permissions")
+class UserPermissionSeed(seeding.Seed):
+    # Permissions come through groups, never one by one.
+    count = 0
+
+
+@seeding.register(Group)
+class GroupSeed(seeding.Seed):
+    def rows(self, ctx):
+        for name in GROUPS:
+            yield {"name": name}
+
+
+@seeding.register("auth.Group_permissions")
+class GroupPermissionSeed(seeding.Seed):
+    def rows(self, ctx):
+        permissions = {
+            f"{app_label}.{codename}": pk
+            for pk, app_label, codename in Permission.objects.using(
+                ctx.using
+            ).values_list("pk", "content_type__app_label", "codename")
+        }
+        groups = dict(Group.objects.using(ctx.using).values_list("name", "pk"))
+        for name, labels in GROUPS.items():
+            for label in labels:
+                if name in groups and label in permissions:
+                    yield {"group": groups[name], "permission": permissions[label]}
+
+
+@seeding.register("school.User_groups")
+class UserGroupSeed(seeding.Seed):
+    def rows(self, ctx):
+        groups = dict(Group.objects.using(ctx.using).values_list("name", "pk"))
+        users = User.objects.using(ctx.using).filter(
+            role__in=(User.Role.STAFF, User.Role.TEACHER)
+        )
+        for pk, role in users.order_by("pk").values_list("pk", "role").iterator():
+            if role == User.Role.TEACHER:
+                name = "Teachers"
+            else:
+                name = "Finance office" if ctx.rng.random() < 0.3 else "Office staff"
+            if name in groups:
+                yield {"user": pk, "group": groups[name]}
+
+
+@seeding.register(AcademicYear)
+class AcademicYearSeed(seeding.Seed):
+    def rows(self, ctx):
+        years = academic_years(ctx.now)
+        for name, starts_on, ends_on in years:
+            yield {
+                "name": name,
+                "starts_on": starts_on,
+                "ends_on": ends_on,
+                "is_current": name == years[-1][0],
+            }
+
+
+@seeding.register(Term)
+class TermSeed(seeding.Seed):
+    def rows(self, ctx):
+        years = AcademicYear.objects.using(ctx.using).order_by("starts_on")
+        for pk, starts_on, ends_on in years.values_list("pk", "starts_on", "ends_on"):
+            for number, first, last in terms_of(starts_on, ends_on):
+                yield {
+                    "year": pk,
+                    "number": number,
+                    "starts_on": first,
+                    "ends_on": last,
+                }
+
+
+@seeding.register(Department)
+class DepartmentSeed(seeding.Seed):
+    def rows(self, ctx):
+        # Parents and heads are set in finish(), once their rows exist.
+        for name, _ in DEPARTMENTS:
+            yield {"name": name, "parent": None, "head": None}
+
+    def finish(self, ctx):
+        departments = {d.name: d for d in Department.objects.using(ctx.using)}
+        # The longest-serving teacher of a department heads it.
+        heads = {}
+        teachers = Teacher.objects.using(ctx.using).order_by("hired_on", "pk")
+        for department, teacher in teachers.values_list("department", "pk"):
+            heads.setdefault(department, teacher)
+        for name, parent in DEPARTMENTS:
+            department = departments.get(name)
+            if department is not None:
+                department.parent = departments.get(parent)
+                department.head_id = heads.get(department.pk)
+        Department.objects.using(ctx.using).bulk_update(
+            departments.values(), ["parent", "head"]
+        )
+
+
+@seeding.register(Subject)
+class SubjectSeed(seeding.Seed):
+    def rows(self, ctx):
+        departments = dict(
+            Department.objects.using(ctx.using).values_list("name", "pk")
+        )
+        for code, name, department, _, _ in SUBJECTS:
+            yield {"code": code, "name": name, "department": departments[department]}
+
+
+@seeding.register(Teacher)
+class TeacherSeed(seeding.Seed):
+    def rows(self, ctx):
+        departments = dict(
+            Department.objects.using(ctx.using).values_list("name", "pk")
+        )
+        names = list(departments)
+        weights = [DEPARTMENT_WEIGHTS.get(name, 1) for name in names]
+        # One teacher for each department first, then where the work is.
+        first = ctx.rng.sample(names, len(names))
+        users = User.objects.using(ctx.using).filter(role=User.Role.TEACHER)
+        for n, (pk, joined) in enumerate(
+            users.order_by("pk").values_list("pk", "date_joined").iterator()
+        ):
+            name = first[n] if n < len(first) else ctx.rng.choices(names, weights)[0]
+            yield {
+                "user": pk,
+                "department": departments[name],
+                "hired_on": joined.date(),
+            }
+
+
+@seeding.register("school.Teacher_subjects")
+class TeacherSubjectSeed(seeding.Seed):
+    def rows(self, ctx):
+        using = ctx.using
+        # Department.parent is only set in DepartmentSeed.finish().
+        departments = dict(Department.objects.using(using).values_list("name", "pk"))
+        children = defaultdict(list)
+        for name, parent in DEPARTMENTS:
+            if parent in departments and name in departments:
+                children[departments[parent]].append(departments[name])
+        own = defaultdict(list)
+        for pk, department in (
+            Subject.objects.using(using)
+            .order_by("code")
+            .values_list("pk", "department")
+        ):
+            own[department].append(pk)
+        teachers = defaultdict(list)
+        for pk, department in (
+            Teacher.objects.using(using).order_by("pk").values_list("pk", "department")
+        ):
+            teachers[department].append(pk)
+        for department, staff in teachers.items():
+            # A faculty without subjects of its own teaches its departments'.
+            pool = own[department] or [s for d in children[department] for s in own[d]]
+            if not pool:
+                continue
+            taught = defaultdict(set)
+            # Every subject of the department has a teacher.
+            for n, subject in enumerate(pool):
+                taught[staff[n % len(staff)]].add(subject)
+            for teacher in staff:
+                if not taught[teacher] or ctx.rng.random() < 0.25:
+                    taught[teacher].add(ctx.rng.choice(pool))
+                for subject in sorted(taught[teacher]):
+                    yield {"teacher": teacher, "subject": subject}
+
+
+@seeding.register(Student)
+class StudentSeed(seeding.Seed):
+    def rows(self, ctx):
+        start = current_year_start(ctx.now)
+        users = User.objects.using(ctx.using).filter(role=User.Role.STUDENT)
+        rows = users.order_by("pk").values_list("pk", "date_of_birth", "date_joined")
+        for n, (pk, born, joined) in enumerate(rows.iterator(), 1):
+            admitted = joined.year if joined.month >= 9 else joined.year - 1
+            yield {
+                "user": pk,
+                "admission_number": f"{admitted}-{n:05d}",
+                "date_of_birth": born,
+                "grade_level": grade_for(born, start),
+            }
+
+
+@seeding.register(Guardian)
+class GuardianSeed(seeding.Seed):
+    def rows(self, ctx):
+        users = User.objects.using(ctx.using).filter(role=User.Role.GUARDIAN)
+        for pk in users.order_by("pk").values_list("pk", flat=True).iterator():
+            yield {"user": pk, "phone": ctx.faker.phone_number()[:32]}
+
+
+@seeding.register(GuardianLink)
+class GuardianLinkSeed(seeding.Seed):
+    def rows(self, ctx):
+        self.female_names = female_names(ctx.faker)
+        fields = ("first_name", "last_name", "date_of_birth", "guardian", "student")
+        for guardians, children in households(ctx.using, *fields):
+            yield from self.links(ctx, guardians, children)
+
+    def links(self, ctx, guardians, children):
+        # UserSeed yields the children eldest first.
+        _, _, surname, eldest, _, _ = children[0]
+        for n, (_, first, last, born, guardian, _) in enumerate(guardians):
+            if len(guardians) == 2:
+                relationship = ("mother", "father")[n]
+            elif eldest.year - born.year >= 46:
+                relationship = "grandparent"
+            elif last != surname:
+                relationship = ctx.rng.choice(("legal_guardian", "other_relative"))
+            elif first in self.female_names:
+                relationship = "mother"
+            else:
+                relationship = "father"
+            for *_, student in children:
+                yield {
+                    "guardian": guardian,
+                    "student": student,
+                    "relationship": relationship,
+                }
+
+
+@seeding.register(SchoolClass)
+class SchoolClassSeed(seeding.Seed):
+    def rows(self, ctx):
+        using = ctx.using
+        start = current_year_start(ctx.now)
+        students = defaultdict(int)
+        births = User.objects.using(using).filter(role=User.Role.STUDENT)
+        for born in births.values_list("date_of_birth", flat=True).iterator():
+            students[grade_for(born, start)] += 1
+        teachers = list(
+            Teacher.objects.using(using).order_by("pk").values_list("pk", "hired_on")
+        )
+        years = AcademicYear.objects.using(using).order_by("starts_on")
+        for year, starts_on in years.values_list("pk", "starts_on"):
+            # Form teachers were on the staff when the year began.
+            free = [pk for pk, hired_on in teachers if hired_on <= starts_on]
+            ctx.rng.shuffle(free)
+            for grade in range(1, 13):
+                for n in range(max(1, math.ceil(students[grade] / CLASS_SIZE))):
+                    yield {
+                        "name": f"{grade}{class_letters(n)}",
+                        "grade_level": grade,
+                        "year": year,
+                        "form_teacher": free.pop() if free else None,
+                    }
+
+
+def class_letters(n):
+    """A, B, ... Z, AA, AB, ...: the part of a class name after the grade."""
+    letters = ""
+    n += 1
+    while n:
+        n, rest = divmod(n - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+@seeding.register(Enrollment)
+class EnrollmentSeed(seeding.Seed):
+    def rows(self, ctx):
+        using = ctx.using
+        for student, (school_class, enrolled_on) in current_classes(using).items():
+            yield {
+                "student": student,
+                "school_class": school_class,
+                "enrolled_on": enrolled_on,
+            }
+        # The years before: the same students, a grade lower each year back.
+        classes = defaultdict(list)
+        past = (
+            SchoolClass.objects.using(using)
+            .filter(year__is_current=False)
+            .order_by("-year__starts_on", "grade_level", "name")
+        )
+        years = []
+        for pk, grade, year, starts_on in past.values_list(
+            "pk", "grade_level", "year", "year__starts_on"
+        ):
+            classes[year, grade].append(pk)
+            if (year, starts_on) not in years:
+                years.append((year, starts_on))
+        dealt = defaultdict(int)
+        students = Student.objects.using(using).order_by("admission_number")
+        for pk, grade, joined in students.values_list(
+            "pk", "grade_level", "user__date_joined"
+        ).iterator():
+            for years_back, (year, starts_on) in enumerate(years, 1):
+                choices = classes[year, grade - years_back]
+                if not choices or joined.date() > starts_on:
+                    continue
+                n = dealt[year, grade - years_back]
+                dealt[year, grade - years_back] += 1
+                yield {
+                    "student": pk,
+                    "school_class": choices[n % len(choices)],
+                    "enrolled_on": starts_on,
+                }
+
+
+@seeding.register(Attendance)
+class AttendanceSeed(seeding.Seed):
+    STATUSES = ("present", "late", "absent", "excused")
+    WEIGHTS = (92, 3, 3, 2)
+
+    def rows(self, ctx):
+        today = ctx.now.date()
+        terms = [(first, last) for _, first, last in current_terms(ctx.now)]
+        days = [d for d in school_days(terms, last=today) if d < today]
+        days = days[-ATTENDANCE_DAYS:]
+        for student, (school_class, enrolled_on) in current_classes(ctx.using).items():
+            ill = 0
+            for day in days:
+                if day < enrolled_on:
+                    continue
+                if ill:
+                    status, ill = "absent", ill - 1
+                elif ctx.rng.random() < 0.01:
+                    # A few days in bed.
+                    status, ill = "absent", ctx.rng.randint(0, 2)
+                else:
+                    status = ctx.rng.choices(self.STATUSES, self.WEIGHTS)[0]
+                yield {
+                    "student": student,
+                    "school_class": school_class,
+                    "date": day,
+                    "status": status,
+                }
+
+
+# Checks.
+
+
+@seeding.check("usernames and emails are derived from the user's name")
+def user_names(using):
+    wrong = []
+    rows = User.objects.using(using).values_list(
+        "pk", "first_name", "last_name", "username", "email"
+    )
+    for pk, first, last, username, email in rows.iterator():
+        match = re.fullmatch(re.escape(username_base(first, last)) + r"(\d*)", username)
+        if (
+            match is None
+            or match[1] in ("0", "1")
+            or match[1].startswith("0")
+            or email != f"{username}@{EMAIL_DOMAIN}"
+        ):
+            wrong.append(pk)
+    return User.objects.using(using).filter(pk__in=wrong)
+
+
+@seeding.check("no two users share a username or an email address")
+def unique_users(using):
+    users = User.objects.using(using)
+    shared = {}
+    for field in ("username", "email"):
+        shared[f"{field}__in"] = (
+            users.values(field).annotate(n=Count("pk")).filter(n__gt=1).values(field)
+        )
+    return users.filter(
+        Q(username__in=shared["username__in"]) | Q(email__in=shared["email__in"])
+    )
+
+
+@seeding.check("a user's role matches the profile and the admin flags")
+def user_roles(using):
+    profiles = {
+        User.Role.TEACHER: "teacher",
+        User.Role.STUDENT: "student",
+        User.Role.GUARDIAN: "guardian",
+    }
+    right = Q()
+    for role in User.Role.values:
+        q = Q(role=role)
+        for profile in profiles.values():
+            q &= Q(**{f"{profile}__isnull": profiles.get(role) != profile})
+        q &= Q(is_superuser=role == User.Role.ADMIN)
+        q &= Q(is_staff=role not in (User.Role.STUDENT, User.Role.GUARDIAN))
+        right |= q
+    return User.objects.using(using).exclude(right)
+
+
+@seeding.check(
+    "a student's age fits the grade: grade + 5 or + 6 on the year's first day"
+)
+def student_ages(using):
+    year = AcademicYear.objects.using(using).filter(is_current=True).first()
+    if year is None:
+        return Student.objects.using(using).all()
+    wrong = []
+    rows = Student.objects.using(using).values_list(
+        "pk", "date_of_birth", "grade_level", "user__date_of_birth"
+    )
+    for pk, born, grade, user_born in rows.iterator():
+        age = grade_for(born, year.starts_on) + 5
+        if born != user_born or age not in (grade + 5, grade + 6):
+            wrong.append(pk)
+    return Student.objects.using(using).filter(pk__in=wrong)
+
+
+@seeding.check("teachers are adults: born at least 22 years ago and hired since")
+def teacher_ages(using):
+    today = seeded_now().date()
+    teachers = Teacher.objects.using(using)
+    return teachers.filter(
+        Q(user__date_of_birth__isnull=True)
+        | Q(user__date_of_birth__gt=add_years(today, -22))
+        | Q(hired_on__gt=today)
+    )
+
+
+@seeding.check("exactly one academic year is current, and it holds the seeded moment")
+def current_year(using):
+    years = AcademicYear.objects.using(using)
+    today = seeded_now().date()
+    current = years.filter(is_current=True)
+    if current.count() != 1:
+        return current if current.exists() else years
+    return current.exclude(starts_on__lte=today, ends_on__gte=today)
+
+
+@seeding.check("terms lie within their year, in order, without overlapping")
+def terms_in_year(using):
+    terms = Term.objects.using(using)
+    overlapping = terms.filter(
+        Exists(
+            Term.objects.filter(
+                year=OuterRef("year"),
+                number__lt=OuterRef("number"),
+                ends_on__gte=OuterRef("starts_on"),
+            )
+        )
+    )
+    return terms.filter(
+        Q(starts_on__lt=F("year__starts_on"))
+        | Q(ends_on__gt=F("year__ends_on"))
+        | Q(ends_on__lte=F("starts_on"))
+        | Q(pk__in=overlapping.values("pk"))
+    )
+
+
+@seeding.check("each student is enrolled in exactly one current class, of his grade")
+def one_current_class(using):
+    current = Q(enrollments__school_class__year__is_current=True)
+    return (
+        Student.objects.using(using)
+        .annotate(
+            classes=Count("enrollments", filter=current),
+            own_grade=Count(
+                "enrollments",
+                filter=current
+                & Q(enrollments__school_class__grade_level=F("grade_level")),
+            ),
+        )
+        .exclude(classes=1, own_grade=1)
+    )
+
+
+@seeding.check("each student has one or two guardians")
+def student_guardians(using):
+    return (
+        Student.objects.using(using)
+        .annotate(guardian_count=Count("guardian_links"))
+        .exclude(guardian_count__in=(1, 2))
+    )
+
+
+@seeding.check("departments form a tree at most two levels deep")
+def department_depth(using):
+    return Department.objects.using(using).filter(parent__parent__isnull=False)
+
+
+@seeding.check("each department with teachers has a head who teaches in it")
+def department_heads(using):
+    has_teachers = Exists(Teacher.objects.filter(department=OuterRef("pk")))
+    return Department.objects.using(using).filter(
+        (Q(head__isnull=True) & has_teachers)
+        | (Q(head__isnull=False) & ~Q(head__department=F("pk")))
+    )
+
+
+@seeding.check("attendance is taken on school days of the class's year, up to now")
+def attendance_days(using):
+    today = seeded_now().date()
+    enrolled = Exists(
+        Enrollment.objects.filter(
+            student=OuterRef("student"), school_class=OuterRef("school_class")
+        )
+    )
+    return Attendance.objects.using(using).filter(
+        Q(date__week_day__in=(1, 7))  # Sunday and Saturday
+        | Q(date__lt=F("school_class__year__starts_on"))
+        | Q(date__gt=F("school_class__year__ends_on"))
+        | Q(date__gt=today)
+        | ~enrolled
+    )
+
+
+@seeding.check("students are present (or late) on at least 85% of the school days")
+def attendance_rate(using):
+    records = Attendance.objects.using(using)
+    missed = records.exclude(status__in=("present", "late"))
+    # The whole school's rate: one class may have a bad week.
+    if missed.count() > records.count() * 0.15:
+        return missed
+    return records.none()
