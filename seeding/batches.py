@@ -165,6 +165,8 @@ class Writer:
         manager = self.model._base_manager.using(self.run.using)
         for names in self.uniques:
             self.taken[names] = set(manager.values_list(*names))
+        for names, _, condition in self.conditional_uniques:
+            self.taken[names] = set(manager.filter(condition).values_list(*names))
 
     # -- one batch -----------------------------------------------------------
 
@@ -416,12 +418,16 @@ class Writer:
         faker.Faker.seed(position)
         values = {}
         for attname, value in self.recipe.items():
-            if callable(value):
-                values[attname] = [value() for _ in range(n)]
-            elif hasattr(value, "__next__"):
-                values[attname] = [next(value) for _ in range(n)]
-            else:
-                values[attname] = [value] * n
+            try:
+                if callable(value):
+                    values[attname] = [value() for _ in range(n)]
+                elif hasattr(value, "__next__"):
+                    values[attname] = [next(value) for _ in range(n)]
+                else:
+                    values[attname] = [value] * n
+            except Exception as exc:
+                where = f"recipe value {self.by_name[attname].name!r}"
+                raise SeedFailed(self.run._failure(self.step, exc, where)) from exc
             values[attname] = [
                 v.pk if isinstance(v, models.Model) else v for v in values[attname]
             ]
@@ -441,7 +447,7 @@ class Writer:
                 counted.append(names)
             else:
                 self._redraw_until_new(names, data, n, rng, given)
-        for names, predicate in self.conditional_uniques:
+        for names, predicate, _ in self.conditional_uniques:
             self._redraw_until_new(names, data, n, rng, given, predicate)
         for names in counted:
             self._count_within_groups(names, data, n, rng, given)

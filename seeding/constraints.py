@@ -38,7 +38,7 @@ def unique_sets(model):
 
 
 def conditional_unique_sets(model):
-    """[(attnames, Predicate)] for UniqueConstraints with a condition."""
+    """[(attnames, Predicate, Q)] for UniqueConstraints with a condition."""
     meta = model._meta
     sets = []
     for constraint in meta.constraints:
@@ -51,7 +51,8 @@ def conditional_unique_sets(model):
                 predicate = Predicate(model, constraint.condition)
             except (Unsupported, LookupError):
                 predicate = None  # Unknown: treat every row as covered.
-            sets.append((tuple(meta.get_field(n).attname for n in names), predicate))
+            names = tuple(meta.get_field(n).attname for n in names)
+            sets.append((names, predicate, constraint.condition))
     return sets
 
 

@@ -49,8 +49,10 @@ def exclusive(alias, timeout=LOCK_TIMEOUT):
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_unlock(%s)", [key])
     elif vendor == "mysql":
+        # GET_LOCK names are server-wide: name the database in it.
+        name = f"{LOCK_NAME}:{connection.settings_dict['NAME']}"[:64]
         with connection.cursor() as cursor:
-            cursor.execute("SELECT GET_LOCK(%s, %s)", [LOCK_NAME, timeout])
+            cursor.execute("SELECT GET_LOCK(%s, %s)", [name, timeout])
             (acquired,) = cursor.fetchone()
         if acquired != 1:
             raise Locked(_busy(alias, timeout))
@@ -58,7 +60,7 @@ def exclusive(alias, timeout=LOCK_TIMEOUT):
             yield
         finally:
             with connection.cursor() as cursor:
-                cursor.execute("SELECT RELEASE_LOCK(%s)", [LOCK_NAME])
+                cursor.execute("SELECT RELEASE_LOCK(%s)", [name])
     else:
         yield
 

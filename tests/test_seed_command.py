@@ -95,7 +95,10 @@ class Exploding(seeding.Seed):
 
 def test_a_failing_seed_module_rolls_everything_back(monkeypatch):
     """An error mid-run leaves the database as it was and names the module."""
-    monkeypatch.setitem(registry.site._registry, "corpus.Tag", (Exploding, "tests.test_seed_command"))
+    seeds = {**registry.site._registry, "corpus.Tag": (Exploding, "tests.test_seed_command")}
+    # Replace the whole dict: autodiscovery swaps in copies of it, which a
+    # setitem would leak into.
+    monkeypatch.setattr(registry.site, "_registry", seeds)
     with pytest.raises(CommandError) as error:
         call_command("seed", "--only", "corpus.Author", "--only", "corpus.Tag", "--no-migrate", verbosity=0)
     assert "corpus.Tag" in str(error.value) and "tests.test_seed_command" in str(error.value)
@@ -114,7 +117,8 @@ class TagRecipe(seeding.Seed):
 
 def test_recipe_values_win_over_the_engine(monkeypatch):
     """A recipe's seq() decides the slugs; the count comes from the Seed."""
-    monkeypatch.setitem(registry.site._registry, "corpus.Tag", (TagRecipe, "tests.test_seed_command"))
+    seeds = {**registry.site._registry, "corpus.Tag": (TagRecipe, "tests.test_seed_command")}
+    monkeypatch.setattr(registry.site, "_registry", seeds)
     call_command("seed", "--only", "corpus.Tag", "--no-migrate", verbosity=0)
     assert sorted(corpus.Tag.objects.values_list("slug", flat=True)) == ["topic-1", "topic-2", "topic-3"]
 

@@ -84,8 +84,10 @@ class Command(BaseCommand):
         except SeedingError as exc:
             raise CommandError(str(exc)) from exc
         except DatabaseError as exc:
+            # Driver messages run over several lines; keep the error to one.
+            message = " ".join(str(exc).split())
             raise CommandError(
-                f"Database '{alias}' couldn't be read; has it been migrated? {exc}"
+                f"Database '{alias}' couldn't be read; has it been migrated? {message}"
             ) from exc
 
         if options["interactive"] and not self.confirm(alias, rows, len(models)):

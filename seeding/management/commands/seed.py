@@ -5,7 +5,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.migrations.executor import MigrationExecutor
 from tqdm import tqdm
 
@@ -122,22 +122,25 @@ class Command(BaseCommand):
                 exclude=options["exclude"],
                 top_up=options["top_up"],
             )
-            plan = build_plan(alias, config, **plan_options)
             if options["plan"]:
+                plan = build_plan(alias, config, **plan_options)
                 self.print_plan(plan)
                 if plan.problems:
                     raise CommandError(
                         f"The plan cannot run: {len(plan.problems)} problem(s)."
                     )
                 return
-            if plan.problems:
-                raise CommandError(
-                    "The plan cannot run:\n  " + "\n  ".join(plan.problems)
-                )
-            with exclusive(alias):
+            # Plan under the lock, from the rows another run may just have
+            # added; purge in the seed's transaction, so that a failure keeps
+            # the rows --fresh would have removed.
+            with exclusive(alias), transaction.atomic(using=alias):
                 if options["fresh"]:
                     self.purge(alias, config, options)
-                    plan = build_plan(alias, config, **plan_options)
+                plan = build_plan(alias, config, **plan_options)
+                if plan.problems:
+                    raise CommandError(
+                        "The plan cannot run:\n  " + "\n  ".join(plan.problems)
+                    )
                 self.log(
                     f"Seeding database '{alias}' with seed {seed} at scale {options['scale']:g}."
                 )
@@ -186,7 +189,9 @@ class Command(BaseCommand):
             executor = MigrationExecutor(connection)
             pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
         except Exception as exc:
-            raise CommandError(f"Cannot reach database '{alias}': {exc}") from exc
+            # Driver messages run over several lines; keep the error to one.
+            message = " ".join(str(exc).split())
+            raise CommandError(f"Cannot reach database '{alias}': {message}") from exc
         if pending:
             self.log(
                 f"Applying {len(pending)} pending migration(s) first (--no-migrate skips this)."
@@ -213,7 +218,9 @@ class Command(BaseCommand):
             )
             if answer != "yes":
                 raise CommandError("Seeding cancelled.")
-        purge.purge(alias, models, truncate=True)
+        # MySQL's TRUNCATE commits; there DELETE stays in the transaction.
+        truncate = connections[alias].features.can_rollback_ddl
+        purge.purge(alias, models, truncate=truncate)
         self.log(f"Purged {rows:,} rows.")
 
     def create_superuser(self, alias, config, username):
