@@ -4,6 +4,8 @@ column values, recipe values and the values a seed module gave, then unique
 rules and check constraints, then one insert per table.
 """
 
+import functools
+import operator
 import random
 
 import faker
@@ -153,7 +155,11 @@ class Writer:
         if type(target) in PLAIN or isinstance(target, models.AutoField):
             return None
         connection = self.run.connection
-        adapt = _adapters(connection.ops).get(type(target))
+        if type(target) is models.UUIDField:
+            if connection.features.has_native_uuid_field:
+                return None
+            return operator.attrgetter("hex")
+        adapt = _adapter(target, connection.ops)
         if adapt is not None:
             # The values are generated valid and aware: skip the layers of
             # get_db_prep_save that validate and warn, go to the adapter.
@@ -628,13 +634,21 @@ def _can_copy(connection):
     return hasattr(connection.connection.cursor(), "copy")
 
 
-def _adapters(ops):
+def _adapter(field, ops):
+    """The backend's adapter for one of Django's own field classes, or None."""
+    kind = type(field)
+    if kind is models.DecimalField:
+        return functools.partial(
+            ops.adapt_decimalfield_value,
+            max_digits=field.max_digits,
+            decimal_places=field.decimal_places,
+        )
     return {
         models.DateTimeField: ops.adapt_datetimefield_value,
         models.DateField: ops.adapt_datefield_value,
         models.TimeField: ops.adapt_timefield_value,
         models.GenericIPAddressField: ops.adapt_ipaddressfield_value,
-    }
+    }.get(kind)
 
 
 def _targets_for(id_field, plan):

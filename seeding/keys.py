@@ -42,8 +42,8 @@ class Spread:
         self.factor, self.offset = factor, rng.randrange(max(1, size))
 
     def index(self, rng):
-        skewed = int(self.size * rng.random() ** SKEW)
-        return (skewed * self.factor + self.offset) % self.size
+        size = self.size
+        return (int(size * rng.random() ** SKEW) * self.factor + self.offset) % size
 
 
 def root_of(model):

@@ -15,6 +15,7 @@ import ipaddress
 import random
 import re
 import uuid
+from functools import cached_property
 
 from django.core import validators
 from django.core.exceptions import ValidationError
@@ -241,7 +242,11 @@ class Text(Column):
         self.provider = provider
         self.separator = separator
         self.max_length = getattr(field, "max_length", None)
-        self.pool = self.pool_of(context, field, provider, self.max_length)
+
+    @cached_property
+    def pool(self):
+        # Drawn on first use: planning asks columns for their capacity only.
+        return self.pool_of(self.context, self.field, self.provider, self.max_length)
 
     @staticmethod
     def pool_of(context, field, provider, max_length=None):
@@ -267,22 +272,12 @@ class Text(Column):
             return value
         # The suffix encodes the whole index, so values stay distinct even
         # when max_length cuts two pool values to the same prefix.
-        return self.decorate(value, f"{self.separator}{_base36(index)}")
+        return self.decorate(value, f"{self.separator}{index:x}")
 
     def decorate(self, value, suffix):
         if self.max_length:
             value = value[: self.max_length - len(suffix)]
         return value + suffix
-
-
-def _base36(number):
-    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
-    text = ""
-    while True:
-        number, remainder = divmod(number, 36)
-        text = digits[remainder] + text
-        if not number:
-            return text
 
 
 class Email(Text):
