@@ -15,8 +15,19 @@ from operator import itemgetter
 from typing import NamedTuple
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import F, Window
-from django.db.models.functions import Lag
+from django.db import connections
+from django.db.models import (
+    DateTimeField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    UUIDField,
+    Value,
+    Window,
+)
+from django.db.models.functions import Cast, Lag, Lower, Replace, TruncDate
 
 import seeding
 from project.behavior.models import BehaviorIncident
@@ -195,69 +206,109 @@ class AuditLogSeed(seeding.Seed):
         return when if ctx.now - KEPT <= when < ctx.now else None
 
 
-def _targets(using):
-    """Yield (model, {object id: [entries]}) for every model the log names."""
-    by_type = defaultdict(lambda: defaultdict(list))
-    for pk, content_type, object_id, created_at in (
+#: How long after its time (Target.time) a row came to be, for the models
+#: whose Target.came_to_be moves it; a date counts from its midnight, UTC.
+#: The SQL form of those came_to_be functions: keep the two in step.
+CAME_TO_BE_AFTER = {
+    Invoice: datetime.timedelta(hours=8),
+    Booking: datetime.timedelta(days=-10),
+    ExamResult: datetime.timedelta(days=1, hours=15),
+}
+
+
+def _named_models(using):
+    """[(content type id, model or None)] of the types the log names."""
+    named = AuditLog.objects.using(using).values("content_type")
+    types = ContentType.objects.db_manager(using).filter(pk__in=named).order_by("pk")
+    return [(t.pk, t.model_class()) for t in types]
+
+
+def _entries_about(using, type_id, model, *conditions):
+    """
+    The keys of the entries of one content type whose object id is the key of
+    a row of ``model`` (for which ``conditions`` hold).
+
+    The correlated Exists stands at the top of its own query, where each
+    database turns it into a join, and the outer query tests the key against
+    that query's result, computed once.
+    """
+    rows = model._base_manager.using(using)
+    own, theirs = _key_match(using, model)
+    found = rows.alias(_key=theirs).filter(*conditions, _key=own)
+    return (
         AuditLog.objects.using(using)
-        .values_list("pk", "content_type", "object_id", "created_at")
-        .iterator()
-    ):
-        by_type[content_type][object_id].append((pk, created_at))
-    for content_type, entries in by_type.items():
-        model = (
-            ContentType.objects.db_manager(using).get_for_id(content_type).model_class()
-        )
-        yield model, entries
+        .filter(content_type=type_id)
+        .filter(Exists(found))
+        .values("pk")
+    )
 
 
-def _rows(using, model, object_ids, path):
-    """{object id as text: value at path} for the rows that exist."""
-    found = {}
-    keys = {}
-    for object_id in object_ids:
-        try:
-            keys[model._meta.pk.to_python(object_id)] = object_id
-        except Exception:
-            continue
-    pks = list(keys)
-    for start in range(0, len(pks), 500):
-        chunk = pks[start : start + 500]
-        for pk, value in (
-            model._base_manager.using(using)
-            .filter(pk__in=chunk)
-            .values_list("pk", path)
-        ):
-            found[keys[pk]] = value
-    return found
+def _key_match(using, model):
+    """
+    Expressions (this entry's object id, the row's key) that are equal when
+    the object id is the text of that key.
+
+    SQLite, MySQL and MariaDB compare a character column with a key
+    themselves, and keep the key's index; PostgreSQL needs the key cast to
+    text, as Django joins them (prepare_join_on_clause). str(uuid) is lower
+    case and hyphenated; a UUID stored as 32 hex digits is compared with the
+    hyphens taken out.
+    """
+    connection = connections[using]
+    pk = model._meta.pk
+    object_id = AuditLog._meta.get_field("object_id")
+    own = OuterRef("object_id")
+    _, theirs = connection.ops.prepare_join_on_clause(None, object_id, None, pk)
+    is_uuid = isinstance(pk, UUIDField)
+    if isinstance(theirs, Cast):
+        return (Lower(own) if is_uuid else own), Cast("pk", output_field=object_id)
+    if is_uuid and not connection.features.has_native_uuid_field:
+        return Replace(Lower(own), Value("-"), Value("")), F("pk")
+    return own, F("pk")
+
+
+def _came_later(model):
+    """
+    Q on model: the row came to be after the entry (OuterRef) was made.
+
+    Its time plus the shift is after the entry's moment when its time is
+    after that moment less the shift; a date (from its midnight, UTC) is
+    after a moment when it is after that moment's day.
+    """
+    target = TARGETS[model]
+    made = OuterRef("created_at")
+    shift = CAME_TO_BE_AFTER.get(model)
+    if shift:
+        made = ExpressionWrapper(made - shift, output_field=DateTimeField())
+    if not isinstance(_field(model, target.time), DateTimeField):
+        made = TruncDate(made, tzinfo=datetime.UTC)
+    return Q(**{f"{target.time}__gt": made})
+
+
+def _field(model, path):
+    *relations, name = path.split("__")
+    for relation in relations:
+        model = model._meta.get_field(relation).related_model
+    return model._meta.get_field(name)
 
 
 @seeding.check("every audit entry's target is a row that exists")
 def targets_exist(using):
-    wrong = []
-    for model, entries in _targets(using):
-        found = _rows(using, model, entries, "pk") if model is not None else {}
-        for object_id, rows in entries.items():
-            if object_id not in found:
-                wrong.extend(pk for pk, _ in rows)
-    return AuditLog.objects.using(using).filter(pk__in=wrong)
+    found = Q(pk__in=[])
+    for type_id, model in _named_models(using):
+        if model is not None:
+            found |= Q(pk__in=_entries_about(using, type_id, model))
+    return AuditLog.objects.using(using).exclude(found)
 
 
 @seeding.check("audit entries come after their target came to be, and before now")
 def entries_after_target(using):
-    wrong = list(
-        AuditLog.objects.using(using)
-        .filter(created_at__gt=seeded_now())
-        .values_list("pk", flat=True)
-    )
-    for model, entries in _targets(using):
-        if model not in TARGETS:
-            continue
-        target = TARGETS[model]
-        for object_id, value in _rows(using, model, entries, target.time).items():
-            created = target.came_to_be(value) if target.came_to_be else value
-            wrong.extend(pk for pk, at_ in entries[object_id] if at_ < created)
-    return AuditLog.objects.using(using).filter(pk__in=wrong)
+    wrong = Q(created_at__gt=seeded_now())
+    for type_id, model in _named_models(using):
+        if model in TARGETS:
+            early = _entries_about(using, type_id, model, _came_later(model))
+            wrong |= Q(pk__in=early)
+    return AuditLog.objects.using(using).filter(wrong)
 
 
 @seeding.check("audit entries are made by staff or teachers")

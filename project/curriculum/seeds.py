@@ -6,11 +6,11 @@ for the current year. Its lessons work through the topics of that grade
 (TOPICS), one or two lessons a topic, and end with a review, numbered from 1.
 """
 
-from django.db.models import Count, F, Max, Min, Q
+from django.db.models import Case, Count, F, Max, Min, Q, Value, When
 
 import seeding
 from project.school.models import AcademicYear, Subject
-from project.school.seeds import grades_of
+from project.school.seeds import SUBJECTS, grades_of
 
 from .models import Lesson, Syllabus
 
@@ -320,22 +320,34 @@ class LessonSeed(seeding.Seed):
 
 @seeding.check("each subject has one syllabus per grade it is taught in, this year")
 def syllabus_per_grade(using):
-    wrong = []
-    counts = (
-        Syllabus.objects.using(using)
-        .filter(year__is_current=True)
-        .values_list("subject", "subject__code", "grade_level")
-        .annotate(n=Count("pk"))
+    # grades_of() in SQL: the first and the last grade taught, by code.
+    first = Case(
+        *[When(code=code, then=Value(first)) for code, _, _, first, _ in SUBJECTS],
+        default=Value(1),
     )
-    found = {}
-    for subject, code, grade, n in counts:
-        found[subject, grade] = n
-        if n != 1 or grade not in grades_of(code):
-            wrong.append(subject)
-    for subject, code in Subject.objects.using(using).values_list("pk", "code"):
-        if any((subject, grade) not in found for grade in grades_of(code)):
-            wrong.append(subject)
-    return Subject.objects.using(using).filter(pk__in=wrong)
+    last = Case(
+        *[When(code=code, then=Value(last)) for code, _, _, _, last in SUBJECTS],
+        default=Value(12),
+    )
+    current = Q(syllabuses__year__is_current=True)
+    taught = Q(
+        syllabuses__grade_level__gte=F("first"), syllabuses__grade_level__lte=F("last")
+    )
+    # One syllabus for each grade taught, and none for another: as many
+    # syllabuses as grades taught, and all of those grades.
+    return (
+        Subject.objects.using(using)
+        .alias(first=first, last=last)
+        .alias(
+            syllabuses_now=Count("syllabuses", filter=current),
+            grades=Count(
+                "syllabuses__grade_level", filter=current & taught, distinct=True
+            ),
+            # As an aggregate, so that HAVING may use it on every backend.
+            all_grades=Max(F("last") - F("first") + 1),
+        )
+        .exclude(syllabuses_now=F("grades"), grades=F("all_grades"))
+    )
 
 
 @seeding.check("a syllabus's lessons are numbered 1 to n without gaps")

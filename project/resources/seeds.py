@@ -11,8 +11,8 @@ import math
 import re
 from collections import Counter
 
-from django.db.models import Exists, F, OuterRef, Q
-from django.db.models.functions import TruncDate
+from django.db.models import DateField, F, Max, Min, Q, RowRange, Window
+from django.db.models.functions import Cast
 
 import seeding
 from project.school.models import User
@@ -22,6 +22,7 @@ from project.school.seeds import (
     current_terms,
     scaled,
     school_days,
+    values_where,
 )
 
 from .models import Booking, Equipment, Resource, Room
@@ -237,40 +238,64 @@ class BookingSeed(seeding.Seed):
                     }
 
 
+def whole(pattern):
+    """A compiled pattern as the database matches it against a whole name."""
+    return f"^({pattern.pattern})$"
+
+
 @seeding.check("rooms, equipment and other resources have names that say what they are")
 def resource_names(using):
-    wrong = []
-    for pk, name, room, equipment in (
-        Resource.objects.using(using)
-        .values_list("pk", "name", "room", "equipment")
-        .iterator()
-    ):
-        pattern = ROOM_NAME if room else EQUIPMENT_NAME if equipment else OTHER_NAME
-        if not pattern.fullmatch(name):
-            wrong.append(pk)
-    return Resource.objects.using(using).filter(pk__in=wrong)
+    room, equipment = Q(room__isnull=False), Q(equipment__isnull=False)
+    named = (
+        (room & Q(name__regex=whole(ROOM_NAME)))
+        | (~room & equipment & Q(name__regex=whole(EQUIPMENT_NAME)))
+        | (~room & ~equipment & Q(name__regex=whole(OTHER_NAME)))
+    )
+    return Resource.objects.using(using).exclude(named)
 
 
 @seeding.check("bookings of one resource never overlap")
 def bookings_overlap(using):
-    return Booking.objects.using(using).filter(
-        Exists(
-            Booking.objects.filter(
-                resource=OuterRef("resource"),
-                starts_at__lt=OuterRef("ends_at"),
-                ends_at__gt=OuterRef("starts_at"),
-            ).exclude(pk=OuterRef("pk"))
+    # Taken in the order they start, a resource's booking overlaps another
+    # when one before it ends after it starts, or one after it starts before
+    # it ends (every booking ends after it starts: a constraint of the table).
+    def over(aggregate, frame):
+        return Window(
+            aggregate,
+            partition_by=[F("resource")],
+            order_by=[F("starts_at").asc(), F("pk").asc()],
+            frame=frame,
         )
+
+    return (
+        Booking.objects.using(using)
+        .alias(
+            ended=over(Max("ends_at"), RowRange(start=None, end=-1)),
+            next_start=over(Min("starts_at"), RowRange(start=1, end=None)),
+        )
+        .filter(Q(ended__gt=F("starts_at")) | Q(next_start__lt=F("ends_at")))
     )
 
 
 @seeding.check("bookings end after they start, on a weekday between 08:00 and 17:00")
 def bookings_in_school_hours(using):
-    return Booking.objects.using(using).filter(
+    bookings = Booking.objects.using(using)
+    wrong_starts = values_where(
+        bookings,
+        "starts_at",
+        Q(value__week_day__in=(1, 7))  # Sunday and Saturday
+        | Q(value__time__lt=datetime.time(8)),
+    )
+    wrong_ends = values_where(bookings, "ends_at", Q(value__time__gt=datetime.time(17)))
+    # The days, in the database's time zone (UTC, as at() makes them): a
+    # cast each database does itself, where SQLite would work out __date in
+    # Python row by row.
+    return bookings.alias(
+        starts_on=Cast("starts_at", DateField()), ends_on=Cast("ends_at", DateField())
+    ).filter(
         Q(ends_at__lte=F("starts_at"))
-        | Q(starts_at__week_day__in=(1, 7))  # Sunday and Saturday
-        | Q(starts_at__time__lt=datetime.time(8))
-        | Q(ends_at__time__gt=datetime.time(17))
-        | ~Q(ends_at__date=TruncDate("starts_at"))
+        | Q(starts_at__in=wrong_starts)
+        | Q(ends_at__in=wrong_ends)
+        | ~Q(ends_on=F("starts_on"))
         | Q(starts_at__lt=F("resource__created_at"))
     )

@@ -23,7 +23,19 @@ import unicodedata
 from collections import defaultdict
 
 from django.contrib.auth.models import Group, Permission
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    Min,
+    OuterRef,
+    Q,
+    Value,
+    When,
+)
+from django.db.models.functions import Concat, Left, Length, Lower, Substr
 
 import seeding
 from seeding.conf import get_config
@@ -797,22 +809,71 @@ class AttendanceSeed(seeding.Seed):
 # Checks.
 
 
+def values_where(rows, field, condition):
+    """
+    The distinct values of ``field`` among ``rows`` for which ``condition``
+    holds of ``value``, as a subquery.
+
+    The condition is tested once per distinct value rather than once per
+    row: a weekday or a time of day is worked out in Python on SQLite, and
+    a few dates or timetable moments recur in many rows. As an aggregate,
+    the value lands in HAVING, after the grouping.
+    """
+    return (
+        rows.order_by()
+        .values(field)
+        .alias(value=Min(field))
+        .filter(condition)
+        .values(field)
+    )
+
+
+#: A name that slug() only lowers.
+PLAIN_NAME = r"^[A-Za-z]+$"
+#: What may follow the name in a username: nothing, or a number from 2 on.
+NAMESAKE_NUMBER = r"^([2-9]|[1-9][0-9]+)?$"
+
+
+def slug_of(using, field):
+    """
+    slug() of the name in the User column ``field``, as an SQL expression:
+    the name lowered when it is plain, and for each of the few other names
+    found, its slug computed here.
+    """
+    others = (
+        User.objects.using(using)
+        .exclude(**{f"{field}__regex": PLAIN_NAME})
+        .order_by()
+        .values_list(field, flat=True)
+        .distinct()
+    )
+    return Case(
+        *[When(**{field: name}, then=Value(slug(name))) for name in others],
+        default=Lower(field),
+        output_field=CharField(),
+    )
+
+
 @seeding.check("usernames and emails are derived from the user's name")
 def user_names(using):
-    wrong = []
-    rows = User.objects.using(using).values_list(
-        "pk", "first_name", "last_name", "username", "email"
+    base = Concat(slug_of(using, "first_name"), Value("."), slug_of(using, "last_name"))
+    # The first pattern keeps the comparison with the base exact where the
+    # database compares text without regard to case (MySQL, MariaDB).
+    derived = (
+        Q(username__regex=r"^[a-z]+\.[a-z]+[0-9]*$")
+        & Q(prefix=F("base"))
+        & Q(number__regex=NAMESAKE_NUMBER)
+        & Q(email=Concat("username", Value(f"@{EMAIL_DOMAIN}")))
     )
-    for pk, first, last, username, email in rows.iterator():
-        match = re.fullmatch(re.escape(username_base(first, last)) + r"(\d*)", username)
-        if (
-            match is None
-            or match[1] in ("0", "1")
-            or match[1].startswith("0")
-            or email != f"{username}@{EMAIL_DOMAIN}"
-        ):
-            wrong.append(pk)
-    return User.objects.using(using).filter(pk__in=wrong)
+    return (
+        User.objects.using(using)
+        .alias(
+            base=base,
+            prefix=Left("username", Length("base")),
+            number=Substr("username", Length("base") + 1),
+        )
+        .exclude(derived)
+    )
 
 
 @seeding.check("no two users share a username or an email address")
@@ -850,18 +911,22 @@ def user_roles(using):
     "a student's age fits the grade: grade + 5 or + 6 on the year's first day"
 )
 def student_ages(using):
+    students = Student.objects.using(using)
     year = AcademicYear.objects.using(using).filter(is_current=True).first()
     if year is None:
-        return Student.objects.using(using).all()
-    wrong = []
-    rows = Student.objects.using(using).values_list(
-        "pk", "date_of_birth", "grade_level", "user__date_of_birth"
-    )
-    for pk, born, grade, user_born in rows.iterator():
-        age = grade_for(born, year.starts_on) + 5
-        if born != user_born or age not in (grade + 5, grade + 6):
-            wrong.append(pk)
-    return Student.objects.using(using).filter(pk__in=wrong)
+        return students.all()
+    # Aged grade + 5 or + 6 on the first day: born in the two years up to
+    # grade + 5 years before it. (No one fits a grade in the thousands.)
+    fits = Q(pk__in=[])
+    grades = students.order_by("grade_level").values_list("grade_level", flat=True)
+    for grade in grades.distinct():
+        if grade + 7 < year.starts_on.year:
+            fits |= Q(
+                grade_level=grade,
+                date_of_birth__gt=add_years(year.starts_on, -(grade + 7)),
+                date_of_birth__lte=add_years(year.starts_on, -(grade + 5)),
+            )
+    return students.exclude(Q(date_of_birth=F("user__date_of_birth")) & fits)
 
 
 @seeding.check("teachers are adults: born at least 22 years ago and hired since")
@@ -953,8 +1018,10 @@ def attendance_days(using):
             student=OuterRef("student"), school_class=OuterRef("school_class")
         )
     )
-    return Attendance.objects.using(using).filter(
-        Q(date__week_day__in=(1, 7))  # Sunday and Saturday
+    records = Attendance.objects.using(using)
+    weekends = values_where(records, "date", Q(value__week_day__in=(1, 7)))
+    return records.filter(
+        Q(date__in=weekends)  # Sunday and Saturday
         | Q(date__lt=F("school_class__year__starts_on"))
         | Q(date__gt=F("school_class__year__ends_on"))
         | Q(date__gt=today)
