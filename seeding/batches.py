@@ -308,6 +308,7 @@ class Writer:
         pool.add(
             list(
                 target._base_manager.using(self.run.using)
+                .exclude(**{f"{name}__isnull": True})
                 .order_by("pk")
                 .values_list(name, flat=True)
             )

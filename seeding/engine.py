@@ -277,7 +277,13 @@ class Run:
                 f"UPDATE {qn(table.db_table)} SET {qn(field.column)} = %s "
                 f"WHERE {qn(table.pk.column)} = %s"
             )
-            with self.connection.cursor() as cursor:
+            connection = self.connection
+            pk = table.pk
+            pairs = [
+                (field.get_db_prep_save(value, connection), pk.get_db_prep_save(key, connection))
+                for value, key in pairs
+            ]
+            with connection.cursor() as cursor:
                 cursor.executemany(sql, pairs)
         self.pending_backfills = still
 

@@ -179,7 +179,15 @@ def build_plan(
         return plan
     plan.graph = graph
     plan.steps = [steps[m] for m in graph.order]
-    _check_feasibility(plan, explicit, seeds)
+    # A clamp can starve a model checked earlier (one that points forward
+    # into it): repeat until no count moves.
+    for _ in range(len(plan.steps) + 1):
+        counts = [step.count for step in plan.steps]
+        plan.problems.clear()
+        plan.cautions.clear()
+        _check_feasibility(plan, explicit, seeds)
+        if counts == [step.count for step in plan.steps]:
+            break
     return plan
 
 

@@ -411,21 +411,31 @@ def _ranges(field, hard_low, hard_high):
     """
     for validator in field.validators:
         if isinstance(validator, validators.MinValueValidator):
-            hard_low = max(hard_low, validator.limit_value)
+            limit = validator.limit_value
+            hard_low = limit if hard_low is None else max(hard_low, limit)
         elif isinstance(validator, validators.MaxValueValidator):
-            hard_high = min(hard_high, validator.limit_value)
+            limit = validator.limit_value
+            hard_high = limit if hard_high is None else min(hard_high, limit)
     low, high = 0, 1000
     for pattern, name_low, name_high in NUMBER_BY_NAME:
         if pattern.match(field.name):
             low, high = name_low, name_high
             break
-    low, high = max(low, hard_low), min(high, hard_high)
-    if low > high:
-        low, high = hard_low, min(hard_high, hard_low + 1000)
-    return low, high, hard_high
+    if hard_low is not None and hard_low > high:
+        # The usual range lies below what is allowed: start at the bottom.
+        low, high = hard_low, hard_low + 1000
+    elif hard_high is not None and hard_high < low:
+        low, high = hard_high - 1000, hard_high
+    if hard_low is not None:
+        low = max(low, hard_low)
+    if hard_high is not None:
+        high = min(high, hard_high)
+    limit = hard_high if hard_high is not None else UNBOUNDED
+    return low, high, max(limit, high)
 
 
-UNBOUNDED = 10**18
+#: The top of a unique counter when nothing caps it (int64, as columns are).
+UNBOUNDED = 2**63 - 1
 
 
 def _text_provider(field):
@@ -488,12 +498,12 @@ def _column_for(field, context):
     if issubclass(base, models.BooleanField):
         return Boolean(field, context)
     if issubclass(base, (models.IntegerField, models.AutoField)):
-        return Integer(field, context, *_ranges(field, -UNBOUNDED, UNBOUNDED))
+        return Integer(field, context, *_ranges(field, None, None))
     if issubclass(base, models.DecimalField):
         top = decimal.Decimal(10) ** (field.max_digits - field.decimal_places) - 1
         return Decimal(field, context, *_ranges(field, -top, top))
     if issubclass(base, models.FloatField):
-        return Float(field, context, *_ranges(field, -UNBOUNDED, UNBOUNDED))
+        return Float(field, context, *_ranges(field, None, None))
     if issubclass(base, (models.DateField, models.DateTimeField)):
         if BIRTH.match(field.name):
             return Moment(field, context, days_back=365 * 70)
