@@ -5,6 +5,7 @@ rules and check constraints, then one insert per table.
 """
 
 import functools
+import json
 import operator
 import random
 
@@ -170,9 +171,10 @@ class Writer:
         """Values of unique rules that rows from earlier runs already use."""
         manager = self.model._base_manager.using(self.run.using)
         for names in self.uniques:
-            self.taken[names] = set(manager.values_list(*names))
+            self.taken[names] = {_hashable(row) for row in manager.values_list(*names)}
         for names, _, condition in self.conditional_uniques:
-            self.taken[names] = set(manager.filter(condition).values_list(*names))
+            rows = manager.filter(condition).values_list(*names)
+            self.taken[names] = {_hashable(row) for row in rows}
 
     # -- one batch -----------------------------------------------------------
 
@@ -507,14 +509,14 @@ class Writer:
         counters = self.groups.setdefault(names, {})
         position = names.index(counter_name)
         for i in range(n):
-            key = tuple(data[a][i] for a in names if a != counter_name)
+            key = _hashable(data[a][i] for a in names if a != counter_name)
             k = counters.get(key, 0)
             while True:
                 value = column.distinct(rng, k, 1)[0]
                 k += 1
                 row = list(key)
                 row.insert(position, value)
-                if tuple(row) not in taken:
+                if _hashable(row) not in taken:
                     break
             counters[key] = k
             data[counter_name][i] = value
@@ -541,7 +543,7 @@ class Writer:
                 and predicate({a: v[i] for a, v in data.items()}) is not True
             ):
                 continue
-            row = tuple(data[a][i] for a in names)
+            row = _hashable(data[a][i] for a in names)
             attempts = 0
             while row in taken:
                 attempts += 1
@@ -559,7 +561,7 @@ class Writer:
                 for gfk in generic:
                     for a, values in self._generic(gfk, rng, 1).items():
                         data[a][i] = values[0]
-                row = tuple(data[a][i] for a in names)
+                row = _hashable(data[a][i] for a in names)
             taken.add(row)
 
     def _generic_columns(self, gfk):
@@ -633,6 +635,14 @@ def _can_copy(connection):
         return False
     connection.ensure_connection()
     return hasattr(connection.connection.cursor(), "copy")
+
+
+def _hashable(values):
+    """A row of unique values as a set member; JSON values are dicts."""
+    return tuple(
+        json.dumps(v, sort_keys=True, default=str) if isinstance(v, (dict, list)) else v
+        for v in values
+    )
 
 
 def _adapter(field, ops):
