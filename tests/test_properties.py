@@ -48,6 +48,7 @@ from seeding.conf import get_config
 from seeding.exceptions import PlanError
 from seeding.introspection import through_owner
 from seeding.plan import build_plan
+from seeding.values import NUMBER_BY_NAME
 from tests.schemas import INTEGERS, Field, Model, Schema, installed, tables
 
 EXAMPLES = int(os.environ.get("SEEDING_HYPOTHESIS_EXAMPLES", "25"))
@@ -585,6 +586,22 @@ def one_to_one_on_nullable_to_field(schema):
     return False
 
 
+def narrow_number_in_unique_set(schema):
+    """A number in a unique set whose validators leave fewer values than rows."""
+    for spec in schema.models:
+        together = {name for names in spec.unique_together for name in names}
+        for f in spec.fields:
+            if f.name not in together or "max" not in f.options:
+                continue
+            if f.kind not in INTEGERS and f.kind != "float":
+                continue
+            usual = next((lo for p, lo, _ in NUMBER_BY_NAME if p.match(f.name)), 0)
+            low = max(usual, f.options.get("min", usual))
+            if f.options["max"] >= low and f.options["max"] - low < 26:
+                return True
+    return False
+
+
 def one_to_one_pk_in_cycle(schema):
     return any(
         f.options.get("primary_key")
@@ -642,6 +659,7 @@ PK_CYCLE = "one-to-one primary key inside a cycle"
 UNIQUE_SET_CYCLE = "unique set with a key to its own model or into a cycle"
 PK_SET = "one-to-one primary key in a unique set"
 SHARED_COUNTER = "two unique sets counting up one column"
+NARROW_COUNTER = "a unique set counting a number past its validators"
 
 GAPS = {
     SHORT_TEXT: short_unique_text,
@@ -653,6 +671,7 @@ GAPS = {
     UNIQUE_SET_CYCLE: key_in_unique_set_into_cycle,
     PK_SET: pk_in_unique_set,
     SHARED_COUNTER: shared_counter,
+    NARROW_COUNTER: narrow_number_in_unique_set,
 }
 
 
@@ -777,6 +796,23 @@ GAP_SCHEMAS = [
         Model(
             [char("value"), fk("parent", 0), Field("level", "int")],
             unique_together=[["value", "parent"], ["level", "value"]],
+        ),
+    ),
+    gap(
+        NARROW_COUNTER,
+        "_count_within_groups() counts a number up within each group with no "
+        "regard to its validators; the other columns repeat unevenly, so a "
+        "group outgrows the values the number has",
+        Model(
+            [
+                Field(
+                    "status",
+                    "choices",
+                    options={"choices": ["a", "b"], "max_length": 1},
+                ),
+                Field("f", "int", options={"min": 5, "max": 6}),
+            ],
+            unique_together=[["status", "f"]],
         ),
     ),
 ]
