@@ -130,15 +130,12 @@ class Run:
         self.next_pk[root] += n
         return range(start, start + n)
 
-    def _is_auto(self, root):
-        return is_auto(root)
-
     def preview(self, model):
         """The keys a planned model's rows will get, before they are inserted."""
         if model not in self.allocated:
             step = self.plan.step(model)
             root = root_of(model)
-            if self._is_auto(root):
+            if is_auto(root):
                 self.allocated[model] = self._allocate(root, step.count)
             else:
                 rng = rng_for(self.plan.seed, model._meta.label, "pk")

@@ -302,6 +302,8 @@ def _check_feasibility(plan, explicit, seeds):
                         f"unique ({', '.join(names)}) of {label} allows {capacity} rows",
                     )
                 )
+        # The names are enough here: recipe_values() would copy its iterators.
+        recipe = step.seed.recipe.attr_mapping if step.seed and step.seed.recipe else {}
         for field_ in model._meta.concrete_fields:
             if (
                 field_.is_relation
@@ -310,7 +312,6 @@ def _check_feasibility(plan, explicit, seeds):
                 or getattr(field_, "generated", False)
             ):
                 continue
-            recipe = step.seed.recipe_values() if step.seed and step.seed.recipe else {}
             if (
                 field_.null
                 or field_.has_default()
