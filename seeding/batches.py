@@ -60,6 +60,10 @@ class Writer:
             f.attname: f for f in self.fields
         }
         self.recipe = {}
+        for structure in step.structures:
+            values = structure.values(run.using, step.count, self.seed)
+            for name, value in values.items():
+                self.recipe[self.by_name[name].attname] = value
         if step.seed is not None:
             for name, value in step.seed.recipe_values().items():
                 if name in self.by_name:

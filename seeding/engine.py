@@ -181,6 +181,15 @@ class Run:
                     step.seed.finish(self._context(step))
                 except Exception as exc:
                     raise SeedFailed(self._failure(step, exc, "finish()")) from exc
+        for step in self.plan.steps:
+            for structure in step.structures:
+                try:
+                    structure.finish(self.using)
+                except Exception as exc:
+                    raise SeedFailed(
+                        f"Putting the {structure.library} fields of {step.label} "
+                        f"right failed: {type(exc).__name__}: {exc}"
+                    ) from exc
         self._reset_sequences()
         if self.unchecked_tables:
             self.connection.check_constraints(table_names=self.unchecked_tables)

@@ -21,6 +21,7 @@ from .introspection import (
     parse_labels,
     through_owner,
 )
+from .structures import structures_of
 from .values import ValueContext, column_for
 
 
@@ -36,6 +37,8 @@ class Step:
     #: Rows the table held before the run.
     existing: int = 0
     notes: list = field(default_factory=list)
+    #: Library structures (trees, orderings) its rows must respect.
+    structures: list = field(default_factory=list)
 
     @property
     def label(self):
@@ -144,7 +147,12 @@ def build_plan(
     steps = {}
     for model in seeded:
         steps[model] = Step(
-            model, treatments[model], seeds.get(model), None, existing.get(model, 0)
+            model,
+            treatments[model],
+            seeds.get(model),
+            None,
+            existing.get(model, 0),
+            structures=structures_of(model),
         )
     resolving = set()
 
@@ -161,6 +169,7 @@ def build_plan(
         count_of(model)
         if top_up and steps[model].count is not None:
             steps[model].count = max(0, steps[model].count - steps[model].existing)
+        _describe_structures(steps[model])
 
     plan = Plan(using, seed, scale, config, [], treatments, None, existing)
     try:
@@ -189,6 +198,16 @@ def build_plan(
         if counts == [step.count for step in plan.steps]:
             break
     return plan
+
+
+def _describe_structures(step):
+    recipe = step.seed.recipe.attr_mapping if step.seed and step.seed.recipe else {}
+    for structure in step.structures:
+        note = structure.describe(step.count)
+        given = [name for name in structure.fields if name in recipe]
+        if given:
+            note += f"; the seed module's recipe sets {', '.join(given)}"
+        step.notes.append(note)
 
 
 def _row_counts(using, models):

@@ -184,6 +184,35 @@ def test_no_unique_rule_is_broken(seeded_census):
     assert seeded_census["duplicates"] == []
 
 
+def test_plan_says_which_library_keeps_which_fields(migrated):
+    done = run(migrated, "manage.py", "seed", "--plan", "--only", "thirdparty")
+    assert done.returncode == 0, done.stderr[-3000:]
+    for line in (
+        "django-mptt: lft, rght, tree_id, level rebuilt from the parent key",
+        "django-treebeard materialised path: path, depth, numchild generated as a forest",
+        "django-treebeard nested sets: lft, rgt, tree_id, depth generated as a forest",
+        "django-treebeard adjacency list: sib_order numbered in sequence within parent",
+        "django-ordered-model: order numbered in sequence within book, from 0",
+        "django-polymorphic: polymorphic_ctype set to the model's own content type",
+    ):
+        assert line in done.stdout
+
+
+def test_trees_and_orderings_are_valid_for_their_library(seeded_census):
+    """mptt and treebeard trees, ordered-model positions and polymorphic
+    content types are what each library would have written itself."""
+    assert seeded_census["broken_structures"] == []
+
+
+def test_a_second_seed_grows_the_trees_and_orderings_validly(migrated, seeded_census):
+    """Rows seeded onto existing trees and orderings follow the rows there."""
+    returncode, errors = seed(migrated, "--only", "thirdparty")
+    assert returncode == 0, errors
+    after = census(migrated)
+    assert after["rows"]["thirdparty.Shelf"] > seeded_census["rows"]["thirdparty.Shelf"]
+    assert (after["broken_structures"], after["duplicates"]) == ([], [])
+
+
 def test_purge_truncate_empties_every_table(purged_census):
     """purge --truncate leaves every table that seed fills empty."""
     rows = purged_census["rows"]
@@ -196,5 +225,11 @@ def test_seed_after_purge_fills_every_table_again(migrated, purged_census):
     returncode, errors = seed(migrated)
     assert returncode == 0, errors
     after = census(migrated)
-    problems = ("empty", "orphans", "dangling_generic", "duplicates")
+    problems = (
+        "empty",
+        "orphans",
+        "dangling_generic",
+        "duplicates",
+        "broken_structures",
+    )
     assert {key: after[key] for key in problems} == {key: [] for key in problems}

@@ -58,6 +58,7 @@ def census():
         "orphans": [o for m in models for o in orphans(connection, m)],
         "dangling_generic": [d for m in models for d in dangling_generic(m)],
         "duplicates": [d for m in models for d in duplicates(m)],
+        "broken_structures": [b for m in models for b in broken_structures(m)],
     }
 
 
@@ -157,6 +158,111 @@ def duplicates(model):
         if repeated:
             found.append(f"{meta.label} ({', '.join(names)}): {repeated} value(s)")
     return found
+
+
+def broken_structures(model):
+    """A message per tree or ordering that its library would find broken."""
+    from mptt.models import MPTTModel
+    from ordered_model.models import OrderedModelBase
+    from polymorphic.models import PolymorphicModel
+    from treebeard.al_tree import AL_Node
+    from treebeard.mp_tree import MP_Node
+    from treebeard.ns_tree import NS_Node
+
+    label = model._meta.label
+    rows = model._base_manager.order_by("pk")
+    found = []
+    if issubclass(model, MP_Node):
+        # treebeard's own check: characters, step length, orphans, depth,
+        # numchild.
+        kinds = ("evil chars", "bad steplen", "orphans", "wrong depth", "wrong numchild")
+        for kind, pks in zip(kinds, model.find_problems()):
+            if pks:
+                found.append(f"{label}: {len(pks)} node(s) with {kind}")
+    if issubclass(model, NS_Node):
+        nodes = rows.values_list("pk", "tree_id", "lft", "rgt", "depth")
+        found += nested_set_problems(label, nodes, parents=None)
+    if issubclass(model, MPTTModel):
+        meta = model._mptt_meta
+        nodes = rows.values_list(
+            "pk", meta.tree_id_attr, meta.left_attr, meta.right_attr, meta.level_attr
+        )
+        parents = dict(rows.values_list("pk", meta.parent_attr))
+        found += nested_set_problems(label, nodes, parents, first_level=0)
+    if issubclass(model, OrderedModelBase):
+        within = model.get_order_with_respect_to()
+        found += sequence_problems(label, rows, model.order_field_name, within, 0)
+    if issubclass(model, AL_Node) and not model.node_order_by:
+        found += sequence_problems(label, rows, "sib_order", ("parent",), 1)
+    if issubclass(model, PolymorphicModel) and model._meta.parents == {}:
+        found += polymorphic_problems(model)
+    return found
+
+
+def nested_set_problems(label, nodes, parents, first_level=1):
+    """Bounds 1..2n per tree, properly nested, depth and parent to match."""
+    trees = {}
+    for pk, tree, left, right, depth in nodes:
+        trees.setdefault(tree, []).append((left, right, depth, pk))
+    wrong = 0
+    for tree_nodes in trees.values():
+        bounds = sorted(b for left, right, _, _ in tree_nodes for b in (left, right))
+        if bounds != list(range(1, 2 * len(tree_nodes) + 1)):
+            wrong += len(tree_nodes)
+            continue
+        stack = []
+        for left, right, depth, pk in sorted(tree_nodes):
+            while stack and stack[-1][1] < left:
+                stack.pop()
+            enclosing = stack[-1] if stack else None
+            if (
+                (enclosing and right > enclosing[1])
+                or depth != first_level + len(stack)
+                or (
+                    parents is not None
+                    and parents[pk] != (enclosing[3] if enclosing else None)
+                )
+                or (enclosing is None and left != 1)
+            ):
+                wrong += 1
+            stack.append((left, right, depth, pk))
+    return [f"{label}: {wrong} node(s) out of their nested set"] if wrong else []
+
+
+def sequence_problems(label, rows, name, within, start):
+    """Positions start, start + 1... within each group."""
+    groups = {}
+    for position, *key in rows.values_list(name, *within):
+        groups.setdefault(tuple(key), []).append(position)
+    wrong = [
+        key
+        for key, positions in groups.items()
+        if sorted(positions) != list(range(start, start + len(positions)))
+    ]
+    return [f"{label}: {len(wrong)} group(s) out of sequence"] if wrong else []
+
+
+def polymorphic_problems(base):
+    """Every row names the content type of the most derived class it is."""
+    from django.apps import apps
+    from django.contrib.contenttypes.models import ContentType
+
+    family = [
+        m
+        for m in apps.get_models()
+        if issubclass(m, base) and not m._meta.proxy
+    ]
+    # The deepest class holding a key wins.
+    family.sort(key=lambda m: len(m._meta.get_parent_list()))
+    expected = {}
+    for model in family:
+        content_type = ContentType.objects.get_for_model(model).pk
+        for pk in model._base_manager.values_list("pk", flat=True):
+            expected[pk] = content_type
+    actual = dict(base._base_manager.values_list("pk", "polymorphic_ctype"))
+    wrong = sum(actual[pk] != content_type for pk, content_type in expected.items())
+    label = base._meta.label
+    return [f"{label}: {wrong} row(s) name another content type"] if wrong else []
 
 
 if __name__ == "__main__":
