@@ -16,7 +16,12 @@ from model_bakery import random_gen
 
 from .constraints import check_conditions, conditional_unique_sets, unique_sets
 from .exceptions import SeedFailed
-from .introspection import Treatment, forward_relations, generic_foreign_keys
+from .introspection import (
+    Treatment,
+    forward_relations,
+    generic_foreign_keys,
+    multi_column_relations,
+)
 from .keys import Pool, Spread, coalesce, iterate, root_of, roots_of, tables_of
 from .values import column_for, rng_for
 
@@ -69,6 +74,8 @@ class Writer:
                 if name in self.by_name:
                     self.recipe[self.by_name[name].attname] = value
         self.gfks = generic_foreign_keys(model)
+        self.multi_column = multi_column_relations(model)
+        self.target_rows = {}
         self.gfk_columns = gfk_columns = {
             model._meta.get_field(n).attname: g
             for g in self.gfks
@@ -203,6 +210,8 @@ class Writer:
             data[attname] = self._column(attname, column, rng(attname), offset, n)
         for attname, values in self._recipe(n, number).items():
             data[attname] = values
+        for relation in self.multi_column:
+            data.update(self._multi_column(relation, rng(relation.name), n))
         for attname, values in given.items():
             data[attname] = [
                 value if value is not MISSING else data[attname][i]
@@ -320,6 +329,27 @@ class Writer:
             )
         )
         return pool
+
+    def _multi_column(self, relation, rng, n):
+        """Copy one target row's values into all the columns of a relation."""
+        names = [f.attname for f in relation.local_related_fields]
+        if any(name in self.recipe for name in names):
+            return {}  # The seed module decides.
+        rows = self.target_rows.get(relation.name)
+        if rows is None:
+            columns = [f.attname for f in relation.foreign_related_fields]
+            target = relation.related_model._base_manager.using(self.run.using)
+            rows = list(target.order_by(*columns).values_list(*columns))
+            self.target_rows[relation.name] = rows
+        if not rows:
+            return {}
+        spread = self.spreads.get(relation.name)
+        if spread is None:
+            spread = self.spreads[relation.name] = Spread(
+                len(rows), rng_for(self.seed, self.label, relation.name, "spread")
+            )
+        chosen = [rows[spread.index(rng)] for _ in range(n)]
+        return {name: [row[i] for row in chosen] for i, name in enumerate(names)}
 
     def _to_field(self, field, keys):
         if field.target_field.primary_key:

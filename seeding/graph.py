@@ -19,7 +19,11 @@ exist, the first of a required self-reference at itself.
 from dataclasses import dataclass
 from graphlib import CycleError, TopologicalSorter
 
-from .introspection import forward_relations, generic_foreign_keys
+from .introspection import (
+    forward_relations,
+    generic_foreign_keys,
+    multi_column_relations,
+)
 
 
 @dataclass(frozen=True)
@@ -28,7 +32,8 @@ class Edge:
     field: object  # None for the soft edges below
     target: type
     #: A soft edge only improves the choice of targets (MTI children, GFK
-    #: targets); breaking it costs nothing.
+    #: targets, relations over several columns, which the database does not
+    #: enforce); breaking it costs nothing.
     soft: bool = False
 
     @property
@@ -75,6 +80,10 @@ class DependencyGraph:
                         for child in _mti_descendants(target, nodes)
                         if child is not model
                     )
+            for relation in multi_column_relations(model):
+                target = relation.related_model._meta.concrete_model
+                if target in nodes and target is not model:
+                    self.edges.append(Edge(model, None, target, soft=True))
             if generic_foreign_keys(model):
                 self.edges.extend(
                     Edge(model, None, target, soft=True)

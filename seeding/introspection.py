@@ -11,6 +11,7 @@ from django.apps import apps
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.core.management.utils import parse_apps_and_model_labels
 from django.db import router
+from django.db.models import ForeignObject
 
 from .exceptions import ConfigurationError
 
@@ -107,4 +108,18 @@ def forward_relations(model):
         f
         for f in model._meta.concrete_fields
         if f.is_relation and (f.many_to_one or f.one_to_one)
+    ]
+
+
+def multi_column_relations(model):
+    """
+    Relations with no column of their own (ForeignObject): a target row is
+    named by several of the model's ordinary columns together.
+    """
+    return [
+        f
+        for f in model._meta.get_fields()
+        if isinstance(f, ForeignObject)
+        and not f.concrete
+        and (f.many_to_one or f.one_to_one)
     ]

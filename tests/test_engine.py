@@ -198,3 +198,11 @@ def test_plan_names_a_required_field_it_cannot_fill(monkeypatch):
     )
     plan = planning.build_plan("default", get_config(), only=["corpus.Swatch"])
     assert any("corpus.Swatch.colour" in problem for problem in plan.problems)
+
+
+def test_a_relation_over_several_columns_names_a_row_that_exists(seeded_corpus):
+    """A ForeignObject's columns are copied together from one target row."""
+    releases = set(corpus.Release.objects.values_list("product", "version"))
+    notes = list(corpus.ReleaseNote.objects.values_list("product", "version"))
+    assert notes and set(notes) <= releases
+    assert len(set(notes)) > 1

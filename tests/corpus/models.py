@@ -249,6 +249,20 @@ class Release(models.Model):
     notes = models.TextField(blank=True)
 
 
+class ReleaseNote(models.Model):
+    """A relation over two columns (ForeignObject), onto the composite key."""
+
+    product = models.CharField(max_length=30)
+    version = models.PositiveIntegerField()
+    release = models.ForeignObject(
+        Release,
+        on_delete=models.CASCADE,
+        from_fields=["product", "version"],
+        to_fields=["product", "version"],
+    )
+    text = models.TextField()
+
+
 class Colour(models.Field):
     """A custom field with no built-in base: it says what column it needs."""
 
