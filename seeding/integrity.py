@@ -30,7 +30,11 @@ from django.db.models import (
 from django.db.models.functions import Cast, Lower, Replace
 
 from . import constraints
-from .introspection import generic_foreign_keys, through_owner
+from .introspection import (
+    generic_foreign_keys,
+    multi_column_relations,
+    through_owner,
+)
 
 #: Example primary keys or values given for a broken rule.
 EXAMPLES = 5
@@ -241,7 +245,7 @@ def _relations(model):
         f
         for f in model._meta.local_concrete_fields
         if f.is_relation and (f.many_to_one or f.one_to_one)
-    ]
+    ] + [f for f in multi_column_relations(model) if f.model is model]
 
 
 def _stored(using, model):
@@ -252,6 +256,8 @@ def _stored(using, model):
 def _kind(model, relation):
     if through_owner(model) is not None:
         return "many-to-many"
+    if not relation.concrete:
+        return "multi-column relation"
     return "one-to-one" if relation.one_to_one else "foreign key"
 
 
@@ -278,13 +284,14 @@ def _keys(rows):
 def _orphans(using, model, relation):
     target = relation.related_model
     finding = Orphans(model, relation.name, _kind(model, relation), target)
-    key = relation.target_field.attname
+    # One pair of columns for a foreign key, several for a ForeignObject.
+    pairs = [(f.attname, t.attname) for f, t in relation.related_fields]
     matches = target._base_manager.using(using).filter(
-        **{key: OuterRef(relation.attname)}
+        **{theirs: OuterRef(ours) for ours, theirs in pairs}
     )
     rows = (
         model._base_manager.using(using)
-        .filter(**{f"{relation.attname}__isnull": False})
+        .filter(**{f"{ours}__isnull": False for ours, _ in pairs})
         .filter(~Exists(matches))
     )
 

@@ -372,6 +372,21 @@ def test_orphan_in_a_many_to_many_table_is_counted(school, unchecked):
     assert (found.kind, found.rows) == ("many-to-many", 1)
 
 
+def test_orphan_of_a_relation_over_several_columns_is_counted(db, checks):
+    """A ForeignObject naming no row is found, although no constraint guards it."""
+    from tests.corpus.models import Release, ReleaseNote
+
+    Release.objects.create(product="atlas", version=1)
+    ReleaseNote.objects.create(product="atlas", version=1, text="kept")
+    lost = ReleaseNote.objects.create(product="atlas", version=2, text="lost")
+    found = relation(report(), "corpus.ReleaseNote", "release")
+    assert (found.kind, found.rows, found.examples) == (
+        "multi-column relation",
+        1,
+        [lost.pk],
+    )
+
+
 def test_orphans_are_counted_with_one_query(school):
     """A relation's orphans are counted by one SELECT, never by loading rows."""
     field = Enrollment._meta.get_field("student")
