@@ -171,6 +171,33 @@ class Sku(models.Model):
     barcode = models.CharField(max_length=20, unique=True)
 
 
+def ticket_code():
+    return uuid.uuid4().hex[:10]
+
+
+class TicketCode(models.CharField):
+    """A custom key field, the way apps ship short ids."""
+
+
+class Ticket(models.Model):
+    """A custom primary key field with a default callable, pointed at."""
+
+    code = TicketCode(primary_key=True, max_length=10, default=ticket_code)
+    subject = models.CharField(max_length=80)
+
+
+class TicketReply(models.Model):
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE)
+    body = models.TextField()
+
+
+class Counter(models.Model):
+    """An integer primary key that the database defaults, not a sequence."""
+
+    number = models.IntegerField(primary_key=True, db_default=1)
+    label = models.CharField(max_length=20)
+
+
 class StockLine(models.Model):
     sku = models.ForeignKey(Sku, to_field="barcode", on_delete=models.CASCADE)
     quantity = models.PositiveIntegerField()
