@@ -313,13 +313,52 @@ class File(Text):
         return path[-self.max_length :] if self.max_length else path
 
 
+class HStore(JSON):
+    """PostgreSQL's hstore: text keys to text values."""
+
+    def nth(self, rng, index):
+        return {"id": str(index), **self.one(rng)}
+
+
+class Range(Column):
+    """A non-empty range [lower, upper) of whole ``unit`` steps from ``start``."""
+
+    #: How many units lower bounds spread over.
+    SPAN = 1000
+
+    def __init__(self, field, context, start, unit):
+        super().__init__(field, context)
+        self.start, self.unit = start, unit
+
+    def one(self, rng):
+        lower = self.start + rng.randrange(self.SPAN) * self.unit
+        return self.field.range_type(lower, lower + rng.randint(1, 30) * self.unit)
+
+    def nth(self, rng, index):
+        lower = self.start + index * self.unit
+        return self.field.range_type(lower, lower + self.unit)
+
+
 class Array(Column):
     def __init__(self, field, context, base):
         super().__init__(field, context)
         self.base = base
 
     def one(self, rng):
-        return self.base.sample(rng, rng.randint(1, 3))
+        return self._fill(rng, self._shape(rng))
+
+    def _shape(self, rng):
+        # PostgreSQL wants nested arrays rectangular: one length per level.
+        length = rng.randint(1, min(3, self.field.size or 3))
+        if isinstance(self.base, Array):
+            return [length, *self.base._shape(rng)]
+        return [length]
+
+    def _fill(self, rng, shape):
+        length, *inner = shape
+        if inner:
+            return [self.base._fill(rng, inner) for _ in range(length)]
+        return self.base.sample(rng, length)
 
     def nth(self, rng, index):
         return self.base.distinct(rng, index, 1)
@@ -438,6 +477,26 @@ def _ranges(field, hard_low, hard_high):
 UNBOUNDED = 2**63 - 1
 
 
+def _range(field, context):
+    """The Range column of a PostgreSQL range field, by its base type."""
+    # An instance on the field, bound to its model.
+    kind = type(field.base_field)
+    now = context.now
+    if issubclass(kind, models.DateTimeField):
+        return Range(field, context, now - datetime.timedelta(days=30), HOUR)
+    if issubclass(kind, models.DateField):
+        return Range(field, context, now.date() - datetime.timedelta(days=730), DAY)
+    if issubclass(kind, models.DecimalField):
+        return Range(field, context, decimal.Decimal(0), decimal.Decimal("0.50"))
+    if issubclass(kind, models.IntegerField):
+        return Range(field, context, 0, 1)
+    return None
+
+
+HOUR = datetime.timedelta(hours=1)
+DAY = datetime.timedelta(days=1)
+
+
 def _text_provider(field):
     for pattern, provider in TEXT_BY_NAME:
         if pattern.match(field.name):
@@ -495,6 +554,10 @@ def _column_for(field, context):
     if base.__name__ == "ArrayField":
         inner = column_for(field.base_field, context)
         return Array(field, context, inner) if inner else None
+    if base.__name__ == "HStoreField":
+        return HStore(field, context)
+    if base.__name__.endswith("RangeField"):
+        return _range(field, context)
     if issubclass(base, models.BooleanField):
         return Boolean(field, context)
     if issubclass(base, (models.IntegerField, models.AutoField)):

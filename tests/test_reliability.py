@@ -134,7 +134,10 @@ class Scratch:
         # A connection of its own, outside the test's transaction; NAME None
         # connects to the server without choosing a database.
         settings = {**connection.settings_dict, "NAME": name}
-        return type(connections[DEFAULT_DB_ALIAS])(settings, alias="scratch")
+        wrapper = type(connections[DEFAULT_DB_ALIAS])(settings, alias="scratch")
+        # django.contrib.postgres looks a new connection up by its alias.
+        connections["scratch"] = wrapper
+        return wrapper
 
     def query(self, sql, params=()):
         wrapper = self.connect()

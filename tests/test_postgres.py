@@ -1,0 +1,54 @@
+"""PostgreSQL's own field types: arrays, hstore and ranges, with zero configuration."""
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+from django.db import connection
+
+pytestmark = [
+    pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="PostgreSQL's own field types"
+    ),
+    pytest.mark.django_db,
+]
+
+
+@pytest.fixture
+def listings():
+    call_command("seed", "--seed", "2", "--only", "pgcorpus", "--no-migrate", verbosity=0)
+    return list(apps.get_model("pgcorpus.Listing").objects.all())
+
+
+def test_every_field_gets_a_value(listings):
+    assert listings
+    for listing in listings:
+        assert listing.tags and listing.attributes and listing.guests
+
+
+def test_array_items_respect_the_base_fields_validators_and_the_size(listings):
+    for listing in listings:
+        assert 1 <= len(listing.ratings) <= 5
+        assert all(1 <= rating <= 5 for rating in listing.ratings)
+        assert all(len(tag) <= 20 for tag in listing.tags)
+
+
+def test_nested_arrays_have_the_inner_size(listings):
+    grids = [listing.grid for listing in listings if listing.grid is not None]
+    assert grids
+    assert all(len(grid) <= 2 and all(len(row) <= 2 for row in grid) for grid in grids)
+
+
+def test_hstore_maps_text_to_text(listings):
+    for listing in listings:
+        assert all(isinstance(k, str) and isinstance(v, str) for k, v in listing.attributes.items())
+
+
+def test_ranges_are_ordered_and_not_empty(listings):
+    for listing in listings:
+        for value in (listing.available, listing.guests, listing.price_band):
+            assert not value.isempty and value.lower < value.upper
+
+
+def test_a_unique_array_repeats_no_value(listings):
+    codes = [tuple(listing.codes) for listing in listings]
+    assert len(codes) == len(set(codes))
