@@ -12,9 +12,11 @@ field to a project does not reshuffle the values of any other.
 import datetime
 import decimal
 import ipaddress
+import itertools
 import random
 import re
 import uuid
+from collections import OrderedDict
 from functools import cached_property
 
 from django.core import validators
@@ -398,10 +400,49 @@ class ValueContext:
         self.now = now
         self.connection = connection
 
-    def faker_for(self, field):
+    @cached_property
+    def faker(self):
         faker = Faker(self.locale)
+        for provider in faker.providers:
+            _weigh_fast(provider)
+        return faker
+
+    def faker_for(self, field):
+        # One instance, reseeded per field: a fresh one draws exactly the
+        # same values, and creating it costs more than most pools.
+        faker = self.faker
         faker.seed_instance(f"{self.seed}:{field.model._meta.label}:{field.name}")
         return faker
+
+
+def _weigh_fast(provider):
+    """
+    Let ``provider`` draw from weighted lists (names, in most locales) without
+    summing the weights of thousands of entries at every draw: they are summed
+    once. ``random.choices`` with the sums draws exactly what it draws with
+    the weights, so the values are Faker's own, at a fraction of the cost.
+    """
+    draw = provider.random_elements
+
+    def random_elements(
+        elements=("a", "b", "c"), length=None, unique=False, use_weighting=None
+    ):
+        if use_weighting is None:
+            use_weighting = provider.__use_weighting__
+        if length is None or unique or not use_weighting:
+            return draw(elements, length, unique, use_weighting)
+        if not isinstance(elements, OrderedDict):
+            return draw(elements, length, unique, use_weighting)
+        sums = getattr(elements, "_seeding_sums", None)
+        if sums is None:
+            sums = elements._seeding_sums = (
+                tuple(elements),
+                list(itertools.accumulate(elements.values())),
+            )
+        keys, totals = sums
+        return provider.generator.random.choices(keys, cum_weights=totals, k=length)
+
+    provider.random_elements = random_elements
 
 
 def _ranges(field, hard_low, hard_high):
