@@ -39,6 +39,16 @@ def rng_for(*position):
     return random.Random(":".join(str(p) for p in position))
 
 
+def _below(rng, span, n):
+    """n whole numbers in [0, span), evenly spread."""
+    if span > 2**52:
+        return [rng.randrange(span) for _ in range(n)]
+    # A scaled random() costs a quarter of randrange(), and is as even for
+    # spans this far below the 53 bits of a float.
+    random = rng.random
+    return [int(random() * span) for _ in range(n)]
+
+
 class Column:
     """The values of one field; subclasses say how they are drawn."""
 
@@ -103,8 +113,7 @@ class Integer(Column):
         self.low, self.high, self.limit = low, high, limit
 
     def sample(self, rng, n):
-        low, high = self.low, self.high
-        return [rng.randint(low, high) for _ in range(n)]
+        return [self.low + k for k in _below(rng, self.high - self.low + 1, n)]
 
     def nth(self, rng, index):
         return self.low + index
@@ -122,8 +131,11 @@ class Decimal(Column):
         self.limit_steps = int((decimal.Decimal(limit) - self.low) / self.quantum)
 
     def sample(self, rng, n):
-        low, quantum, steps = self.low, self.quantum, self.steps
-        return [low + rng.randint(0, steps) * quantum for _ in range(n)]
+        low, quantum = self.low, self.quantum
+        steps = _below(rng, self.steps + 1, n)
+        if not low:
+            return [quantum * k for k in steps]
+        return [low + quantum * k for k in steps]
 
     def nth(self, rng, index):
         return self.low + index * self.quantum
@@ -149,15 +161,13 @@ class Moment(Column):
         self.is_datetime = isinstance(field, models.DateTimeField)
 
     def sample(self, rng, n):
-        now = self.context.now
-        span = (self.days_back + self.days_forward) * 86400
-        start = now - datetime.timedelta(days=self.days_back)
-        values = [
-            start + datetime.timedelta(seconds=rng.randrange(span)) for _ in range(n)
-        ]
+        delta = datetime.timedelta
+        days = self.days_back + self.days_forward
+        start = self.context.now - delta(days=self.days_back)
         if self.is_datetime:
-            return values
-        return [value.date() for value in values]
+            return [start + delta(seconds=s) for s in _below(rng, days * 86400, n)]
+        start = start.date()
+        return [start + delta(days=d) for d in _below(rng, days, n)]
 
     def nth(self, rng, index):
         if self.is_datetime:
