@@ -277,6 +277,11 @@ class Text(Column):
     def sample(self, rng, n):
         return rng.choices(self.pool, k=n)
 
+    def distinct(self, rng, start, n):
+        if start + n <= len(self.pool):
+            return self.pool[start : start + n]
+        return [self.nth(rng, i) for i in range(start, start + n)]
+
     def nth(self, rng, index):
         size = len(self.pool)
         value = self.pool[index % size]
