@@ -24,7 +24,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from faker import Faker
 
+#: Faker values drawn per text column; fewer for a model of few rows.
 POOL_SIZE = 512
+SMALL_POOL = 64
 
 PERSON_MODELS = re.compile(
     r"user|person|people|student|teacher|guardian|parent|customer|client|author|"
@@ -265,7 +267,7 @@ class Text(Column):
         faker = context.faker_for(field)
         make = provider if callable(provider) else getattr(faker, provider)
         values = []
-        for _ in range(POOL_SIZE):
+        for _ in range(context.pool_size(field)):
             value = make(faker) if callable(provider) else make()
             value = str(value)
             if max_length:
@@ -409,11 +411,20 @@ BIRTH = re.compile(r"^(date_of_birth|birth_?date|birthday|dob|born(_on)?)$", re.
 class ValueContext:
     """What columns share in one run: the seed, the locale, the reference time."""
 
-    def __init__(self, seed, locale, now, connection):
+    def __init__(self, seed, locale, now, connection, rows=None):
         self.seed = seed
         self.locale = locale
         self.now = now
         self.connection = connection
+        #: {model: rows planned}, for pools no larger than a column needs.
+        self.rows = rows or {}
+
+    def pool_size(self, field):
+        """Twice the rows the field's model gets, within SMALL_POOL..POOL_SIZE."""
+        rows = self.rows.get(field.model)
+        if rows is None:
+            return POOL_SIZE
+        return min(POOL_SIZE, max(SMALL_POOL, 2 * rows))
 
     @cached_property
     def faker(self):
