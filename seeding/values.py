@@ -280,9 +280,15 @@ class Text(Column):
         return rng.choices(self.pool, k=n)
 
     def distinct(self, rng, start, n):
-        if start + n <= len(self.pool):
-            return self.pool[start : start + n]
-        return [self.nth(rng, i) for i in range(start, start + n)]
+        pool = self.pool
+        size = len(pool)
+        if start + n <= size:
+            return pool[start : start + n]
+        decorate, separator = self.decorate, self.separator
+        return pool[start:size] + [
+            decorate(pool[i % size], f"{separator}{i:x}")
+            for i in range(max(start, size), start + n)
+        ]
 
     def nth(self, rng, index):
         size = len(self.pool)
@@ -323,6 +329,9 @@ class File(Text):
 
     def sample(self, rng, n):
         return [self.join(v) for v in super().sample(rng, n)]
+
+    def distinct(self, rng, start, n):
+        return [self.join(v) for v in super().distinct(rng, start, n)]
 
     def nth(self, rng, index):
         return self.join(super().nth(rng, index))
