@@ -265,10 +265,16 @@ class Text(Column):
     @staticmethod
     def pool_of(context, field, provider, max_length=None):
         faker = context.faker_for(field)
-        make = provider if callable(provider) else getattr(faker, provider)
+        size = context.pool_size(field)
+        if provider in COMPOSED:
+            drawn = COMPOSED[provider](faker, size)
+        elif callable(provider):
+            drawn = [provider(faker) for _ in range(size)]
+        else:
+            make = getattr(faker, provider)
+            drawn = [make() for _ in range(size)]
         values = []
-        for _ in range(context.pool_size(field)):
-            value = make(faker) if callable(provider) else make()
+        for value in drawn:
             value = str(value)
             if max_length:
                 value = value[:max_length].rstrip()
@@ -353,6 +359,28 @@ class Array(Column):
         return self.base.distinct(rng, index, 1)
 
 
+def _paragraphs(faker, size):
+    """
+    Faker's paragraphs, one to four of its sentences each, with the sentences
+    drawn once for the pool and combined: a paragraph costs a join.
+    """
+    sentences = [faker.sentence() for _ in range(max(16, size // 2))]
+    choices, randint = faker.random.choices, faker.random.randint
+    return [" ".join(choices(sentences, k=randint(1, 4))) for _ in range(size)]
+
+
+#: Providers whose pools are combined from parts, not drawn value by value.
+COMPOSED = {"paragraph": _paragraphs}
+
+LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def _code(rng):
+    """A reference such as KX-4821-BQ."""
+    letters = "".join(rng.choices(LETTERS, k=4))
+    return f"{letters[:2]}-{rng.randrange(10000):04}-{letters[2:]}"
+
+
 #: Field names, or name patterns, and the Faker providers they mean.
 TEXT_BY_NAME = [
     (r"first_?name|given_?name|forename", "first_name"),
@@ -388,7 +416,7 @@ TEXT_BY_NAME = [
     ),
     (
         r"reference|ref|code|number|sku|serial(_number)?|token|key",
-        lambda f: f.bothify("??-####-??").upper(),
+        lambda f: _code(f.random),
     ),
     (r"password", "password"),
 ]
