@@ -55,7 +55,10 @@ class Spread:
     def indices(self, rng, n):
         """n draws of :meth:`index`, in one loop."""
         size, factor, offset, random = self.size, self.factor, self.offset, rng.random
-        return [(int(size * random() ** SKEW) * factor + offset) % size for _ in range(n)]
+        draws = [random() for _ in range(n)]
+        if SKEW == 2:  # x * x is x ** 2.0, at a third of the cost.
+            return [(int(size * x * x) * factor + offset) % size for x in draws]
+        return [(int(size * x**SKEW) * factor + offset) % size for x in draws]
 
 
 def root_of(model):

@@ -163,13 +163,13 @@ class Moment(Column):
         self.is_datetime = isinstance(field, models.DateTimeField)
 
     def sample(self, rng, n):
-        delta = datetime.timedelta
         days = self.days_back + self.days_forward
-        start = self.context.now - delta(days=self.days_back)
+        start = self.context.now - datetime.timedelta(days=self.days_back)
         if self.is_datetime:
-            return [start + delta(seconds=s) for s in _below(rng, days * 86400, n)]
-        start = start.date()
-        return [start + delta(days=d) for d in _below(rng, days, n)]
+            second = datetime.timedelta(seconds=1)
+            return [start + second * s for s in _below(rng, days * 86400, n)]
+        first, day = start.date().toordinal(), datetime.date.fromordinal
+        return [day(first + d) for d in _below(rng, days, n)]
 
     def nth(self, rng, index):
         if self.is_datetime:
