@@ -4,14 +4,17 @@ column values, recipe values and the values a seed module gave, then unique
 rules and check constraints, then one insert per table.
 """
 
+import datetime
 import functools
 import json
 import operator
 import random
 
 import faker
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.backends.base.operations import BaseDatabaseOperations
 from model_bakery import random_gen
 
 from .constraints import check_conditions, conditional_unique_sets, unique_sets
@@ -172,6 +175,8 @@ class Writer:
                 return None
             return operator.attrgetter("hex")
         adapt = _adapter(target, connection.ops)
+        if adapt is AS_IS:
+            return None
         if adapt is not None:
             # The values are generated valid and aware: skip the layers of
             # get_db_prep_save that validate and warn, go to the adapter.
@@ -309,9 +314,11 @@ class Writer:
             spread = self.spreads[field.attname] = Spread(
                 len(pool), rng_for(self.seed, self.label, field.name, "spread")
             )
+        if not nullable:
+            return pool.take(spread.indices(rng, n))
         ratio = self.run.ratio
         return [
-            None if nullable and rng.random() >= ratio else pool[spread.index(rng)]
+            None if rng.random() >= ratio else pool[spread.index(rng)]
             for _ in range(n)
         ]
 
@@ -521,6 +528,11 @@ class Writer:
         start = self.groups.get(attname, self.step.existing)
         values, index = [], start
         field = self.by_name[attname]
+        if not taken and not (field.null and None in data[attname]):
+            # Nothing to skip: the batch's values are the next n at once.
+            self.groups[attname] = start + n
+            data[attname] = column.distinct(rng, start, n)
+            return
         for i in range(n):
             if field.null and data[attname][i] is None:
                 values.append(None)
@@ -543,7 +555,7 @@ class Writer:
         counters = self.groups.setdefault(names, {})
         position = names.index(counter_name)
         for i in range(n):
-            key = _hashable(data[a][i] for a in names if a != counter_name)
+            key = _row(data[a][i] for a in names if a != counter_name)
             k = counters.get(key, 0)
             while True:
                 value = column.distinct(rng, k, 1)[0]
@@ -634,11 +646,12 @@ class Writer:
                 for attname in attnames:
                     values = data[attname]
                     prep = self.prep[attname]
-                    columns.append(
-                        values
-                        if prep is None
-                        else [None if v is None else prep(v) for v in values]
-                    )
+                    if prep is None:
+                        columns.append(values)
+                    elif None in values:
+                        columns.append([None if v is None else prep(v) for v in values])
+                    else:
+                        columns.append(list(map(prep, values)))
                 rows = zip(*columns)
                 if copy is not None:
                     with cursor.cursor.copy(copy) as stream:
@@ -672,17 +685,54 @@ def _can_copy(connection):
 
 
 def _hashable(values):
-    """A row of unique values as a set member; JSON values are dicts."""
+    """
+    A row of unique values as a set member. Rows of several small whole
+    numbers (foreign keys, mostly) are packed into one int: a third of the
+    memory of a tuple of ints, for sets that hold every row of a table.
+    """
+    row = tuple(values)
+    if len(row) > 1:
+        key = 0
+        for value in row:
+            if type(value) in WHOLE and 0 <= value <= 0xFFFFFFFF:
+                key = key << 32 | value
+            else:
+                return _row(row)
+        return key
+    return _row(row)
+
+
+WHOLE = frozenset((int, bool))
+
+
+def _row(values):
+    """A row of values as a tuple; JSON values, dicts and lists, serialised."""
     return tuple(
         json.dumps(v, sort_keys=True, default=str) if isinstance(v, (dict, list)) else v
         for v in values
     )
 
 
+#: What _adapter() returns for a value the driver takes unchanged.
+AS_IS = object()
+
+
 def _adapter(field, ops):
-    """The backend's adapter for one of Django's own field classes, or None."""
+    """
+    The backend's adapter for one of Django's own field classes: AS_IS when
+    it returns values unchanged, None when there is none to call directly.
+    """
     kind = type(field)
+    base = BaseDatabaseOperations
+    if kind is models.DateTimeField and ops.connection.vendor in ("sqlite", "mysql"):
+        return _datetime_as_text(ops)
+    if kind is models.DateField and type(ops).adapt_datefield_value is (
+        base.adapt_datefield_value
+    ):
+        return str  # What it does to a date.
     if kind is models.DecimalField:
+        if type(ops).adapt_decimalfield_value is base.adapt_decimalfield_value:
+            return AS_IS  # It returns the value itself.
         return functools.partial(
             ops.adapt_decimalfield_value,
             max_digits=field.max_digits,
@@ -694,6 +744,25 @@ def _adapter(field, ops):
         models.TimeField: ops.adapt_timefield_value,
         models.GenericIPAddressField: ops.adapt_ipaddressfield_value,
     }.get(kind)
+
+
+def _datetime_as_text(ops):
+    """
+    SQLite's and MySQL's adapter for datetimes, with its checks done once:
+    an aware datetime becomes naive text in the connection's time zone.
+    """
+    adapt = ops.adapt_datetimefield_value
+    if not settings.USE_TZ:
+        return adapt
+    zone = ops.connection.timezone
+    moment = datetime.datetime
+
+    def as_text(value):
+        if type(value) is moment and value.tzinfo is not None:
+            return str(value.astimezone(zone).replace(tzinfo=None))
+        return adapt(value)
+
+    return as_text
 
 
 def _targets_for(id_field, plan):

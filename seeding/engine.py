@@ -85,7 +85,8 @@ class Run:
         self.ratio = config.optional_ratio
         self.batch_size = config.batch_size
         self.values = ValueContext(
-            plan.seed, config.locale, config.now, self.connection
+            plan.seed, config.locale, config.now, self.connection,
+            rows={step.model: step.count for step in plan.steps},
         )
         self.pools = {}
         self.next_pk = {}
