@@ -17,16 +17,18 @@ from model_bakery import random_gen
 from .constraints import check_conditions, conditional_unique_sets, unique_sets
 from .exceptions import SeedFailed
 from .introspection import Treatment, forward_relations, generic_foreign_keys
-from .keys import Pool, Spread, coalesce, iterate, root_of, roots_of, tables_of
+from .keys import (
+    AUTO_FIELDS,
+    Pool,
+    Spread,
+    coalesce,
+    is_auto,
+    iterate,
+    root_of,
+    roots_of,
+    tables_of,
+)
 from .values import column_for, rng_for
-
-AUTO_FIELDS = ("AutoField", "BigAutoField", "SmallAutoField")
-
-
-def is_auto(model):
-    """Whether the database would number ``model``'s rows itself."""
-    return model._meta.pk.get_internal_type() in AUTO_FIELDS
-
 
 PLAIN = {
     models.IntegerField,

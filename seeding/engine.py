@@ -20,10 +20,10 @@ from django.core.management.color import no_style
 from django.db import connections, models, transaction
 from model_bakery import random_gen
 
-from .batches import Writer, is_auto
+from .batches import Writer
 from .exceptions import SeedFailed
 from .introspection import parse_labels
-from .keys import Pool, Spread, iterate, root_of, tables_of
+from .keys import Pool, Spread, is_auto, iterate, root_of, tables_of
 from .values import ValueContext, column_for, rng_for
 
 
@@ -150,10 +150,12 @@ class Run:
         taken = set(self.pool(model)) if len(self.pool(model)) else ()
         values, index = [], offset
         while len(values) < n:
-            for value in column.distinct(rng, index, n - len(values)):
+            wanted = n - len(values)
+            for value in column.distinct(rng, index, wanted):
                 if value not in taken:
                     values.append(value)
-            index += n
+            # The next indices, none skipped: a short column has few to spare.
+            index += wanted
         return values
 
     # Running ---------------------------------------------------------------

@@ -7,6 +7,8 @@ import math
 #: Larger means more children on few parents; 1 would be uniform.
 SKEW = 2.0
 
+AUTO_FIELDS = ("AutoField", "BigAutoField", "SmallAutoField")
+
 
 class Pool:
     """The primary keys of a model's rows, as a few concatenated sequences."""
@@ -44,6 +46,11 @@ class Spread:
     def index(self, rng):
         size = self.size
         return (int(size * rng.random() ** SKEW) * self.factor + self.offset) % size
+
+
+def is_auto(model):
+    """Whether the database would number ``model``'s rows itself."""
+    return model._meta.pk.get_internal_type() in AUTO_FIELDS
 
 
 def root_of(model):

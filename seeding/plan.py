@@ -21,6 +21,7 @@ from .introspection import (
     parse_labels,
     through_owner,
 )
+from .keys import is_auto
 from .values import ValueContext, column_for
 
 
@@ -277,7 +278,7 @@ def _check_feasibility(plan, explicit, seeds):
                         f"{label}.{relation.name} is one-to-one with {target._meta.label}: {free} rows free for {step.count}",
                     )
                 )
-        for names in unique_sets(model):
+        for names in [*_drawn_key(model), *unique_sets(model)]:
             capacity = 1
             for name in names:
                 field_ = model._meta.get_field(_field_name(model, name))
@@ -339,6 +340,14 @@ def _check_feasibility(plan, explicit, seeds):
                 else:
                     step.notes.append(f"{step.count} -> {max(limit, 0)} rows: {reason}")
                     step.count = max(limit, 0)
+
+
+def _drawn_key(model):
+    """The primary key, as a unique set, when its values are drawn from a Column."""
+    pk = model._meta.pk
+    if model._meta.is_composite_pk or pk.is_relation or is_auto(model):
+        return []
+    return [(pk.attname,)]
 
 
 def _field_name(model, attname):

@@ -245,7 +245,8 @@ class Text(Column):
 
     @cached_property
     def pool(self):
-        # Drawn on first use: planning asks columns for their capacity only.
+        # Drawn on first use: planning asks columns for their capacity only,
+        # which needs no pool unless max_length is a few characters.
         return self.pool_of(self.context, self.field, self.provider, self.max_length)
 
     @staticmethod
@@ -279,14 +280,29 @@ class Text(Column):
             value = value[: self.max_length - len(suffix)]
         return value + suffix
 
+    def capacity(self):
+        if not self.max_length:
+            return None
+        # Past the pool, only indices whose suffix fits in max_length give a
+        # value that fits: the suffix is never cut, or values would repeat.
+        suffixed = 16 ** (self.max_length - len(self.separator))
+        if suffixed >= POOL_SIZE:
+            return suffixed  # No pool is larger: no need to draw one.
+        return max(len(self.pool), suffixed)
+
 
 class Email(Text):
+    """Emails; past the pool, the index goes before the "@" instead of a separator."""
+
     def decorate(self, value, suffix):
         local, _, domain = value.partition("@")
         suffix = suffix.lstrip("-.")
-        if self.max_length:
-            local = local[: max(1, self.max_length - len(domain) - len(suffix) - 1)]
-        return f"{local}{suffix}@{domain}"
+        if not self.max_length:
+            return f"{local}{suffix}@{domain}"
+        # Cut the local part first, then, in a column too short for a whole
+        # address, the domain: the suffix and the "@" always stay.
+        local = local[: max(0, self.max_length - len(domain) - len(suffix) - 1)]
+        return f"{local}{suffix}@{domain}"[: self.max_length]
 
 
 class File(Text):
