@@ -17,9 +17,10 @@ from django.db.models import CheckConstraint, F, Q, UniqueConstraint
 def unique_sets(model):
     """Tuples of attnames that must be unique together, the pk excluded."""
     meta = model._meta
+    pk = tuple(f.attname for f in meta.pk_fields)
     sets = []
     if meta.is_composite_pk:
-        sets.append(tuple(f.attname for f in meta.pk_fields))
+        sets.append(pk)
     for field in meta.local_concrete_fields:
         if field.unique and not field.primary_key:
             sets.append((field.attname,))
@@ -32,9 +33,14 @@ def unique_sets(model):
             names = constraint.fields or _expression_fields(constraint.expressions)
             if names:
                 sets.append(tuple(meta.get_field(n).attname for n in names))
-    # A set that contains a unique column is implied by it.
-    singles = {s[0] for s in sets if len(s) == 1}
-    return list(dict.fromkeys(s for s in sets if len(s) == 1 or not singles & set(s)))
+    # A set that holds the primary key or a smaller unique set is implied by
+    # it; one that repeats another in a different order is the same rule.
+    smaller = [set(pk), *map(set, sets)]
+    kept = {}
+    for names in sets:
+        if not any(other < set(names) for other in smaller):
+            kept.setdefault(frozenset(names), names)
+    return list(kept.values())
 
 
 def conditional_unique_sets(model):

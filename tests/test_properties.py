@@ -603,16 +603,6 @@ def key_in_unique_set_into_cycle(schema):
     return False
 
 
-def pk_in_unique_set(schema):
-    for spec in schema.models:
-        together = {name for names in spec.unique_together for name in names}
-        if any(
-            f.options.get("primary_key") and f.name in together for f in spec.fields
-        ):
-            return True
-    return False
-
-
 def overlapping_unique_sets(schema):
     """Two unique sets of one model that share a column."""
     for spec in schema.models:
@@ -628,7 +618,6 @@ TO_FIELD_CYCLE = "to_field key inside a cycle"
 NULLABLE_TO_FIELD = "required one-to-one key onto a nullable to_field column"
 PK_CYCLE = "one-to-one primary key inside a cycle"
 UNIQUE_SET_CYCLE = "unique set with a key to its own model or into a cycle"
-PK_SET = "one-to-one primary key in a unique set"
 OVERLAPPING_SETS = "two unique sets sharing a column"
 NARROW_COUNTER = "a unique set counting a number past its validators"
 
@@ -639,7 +628,6 @@ GAPS = {
     NULLABLE_TO_FIELD: one_to_one_on_nullable_to_field,
     PK_CYCLE: one_to_one_pk_in_cycle,
     UNIQUE_SET_CYCLE: key_in_unique_set_into_cycle,
-    PK_SET: pk_in_unique_set,
     OVERLAPPING_SETS: overlapping_unique_sets,
     NARROW_COUNTER: narrow_number_in_unique_set,
 }
@@ -743,16 +731,6 @@ GAP_SCHEMAS = [
         Model([fk("parent", 1)]),
     ),
     gap(
-        PK_SET,
-        "unique_sets() keeps a set that holds the primary key, and _domain() "
-        "finds no Column for a one-to-one primary key",
-        Model([]),
-        Model(
-            [Field("flag", "bool"), o2o("base", 0, options={"primary_key": True})],
-            unique_together=[["flag", "base"]],
-        ),
-    ),
-    gap(
         OVERLAPPING_SETS,
         "_count_within_groups() recounts a column that an earlier unique set "
         "counted already, within other groups",
@@ -812,6 +790,15 @@ def test_property_skips_each_known_gap(name, schema):
 CLOSED_GAPS = {
     "unique text too short for a distinct suffix": Schema(
         [Model([char("name", 1, unique=True)])]
+    ),
+    "one-to-one primary key in a unique set": Schema(
+        [
+            Model([]),
+            Model(
+                [Field("flag", "bool"), o2o("base", 0, options={"primary_key": True})],
+                unique_together=[["flag", "base"]],
+            ),
+        ]
     ),
     "to_field naming a nullable field": Schema(
         [
