@@ -16,7 +16,12 @@ from model_bakery import random_gen
 
 from .constraints import check_conditions, conditional_unique_sets, unique_sets
 from .exceptions import SeedFailed
-from .introspection import Treatment, forward_relations, generic_foreign_keys
+from .introspection import (
+    Treatment,
+    forward_relations,
+    generic_foreign_keys,
+    key_targets,
+)
 from .keys import (
     AUTO_FIELDS,
     Pool,
@@ -101,6 +106,7 @@ class Writer:
             else:
                 kind = "parent"
             self.relations[field.attname] = (field, kind)
+        self.key_targets = key_targets(model)
         self.columns = {}
         for field in self.fields:
             if (
@@ -403,7 +409,8 @@ class Writer:
         ):
             return [field.default] * n
         values = column.sample(rng, n)
-        if field.null or field.blank:
+        # A NULL where keys point would be a row no key can point at.
+        if (field.null or field.blank) and field not in self.key_targets:
             empty = (
                 None
                 if field.null

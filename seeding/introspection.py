@@ -11,6 +11,7 @@ from django.apps import apps
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.core.management.utils import parse_apps_and_model_labels
 from django.db import router
+from django.db.models import ManyToOneRel
 
 from .exceptions import ConfigurationError
 
@@ -108,3 +109,12 @@ def forward_relations(model):
         for f in model._meta.concrete_fields
         if f.is_relation and (f.many_to_one or f.one_to_one)
     ]
+
+
+def key_targets(model):
+    """The fields of ``model`` that foreign and one-to-one keys point at."""
+    return {
+        rel.get_related_field()
+        for rel in model._meta.get_fields(include_hidden=True)
+        if isinstance(rel, ManyToOneRel)
+    }

@@ -53,6 +53,8 @@ class Plan:
     treatments: dict
     graph: DependencyGraph | None
     existing: dict
+    #: Existing rows whose column a to_field key names is NULL, per column.
+    null_targets: dict = field(default_factory=dict)
     problems: list = field(default_factory=list)
     cautions: list = field(default_factory=list)
 
@@ -68,6 +70,14 @@ class Plan:
                     return None  # A seed module's rows() decides.
                 rows += step.count
         return rows
+
+    def pointable_rows(self, relation):
+        """Rows ``relation`` can point at: planned rows but those holding NULL."""
+        rows = self.planned_rows(relation.related_model._meta.concrete_model)
+        if rows is None:
+            return None
+        # The engine fills every column a key names; only existing rows lack one.
+        return rows - self.null_targets.get(relation.target_field, 0)
 
 
 def parse_counts(pairs):
@@ -163,7 +173,17 @@ def build_plan(
         if top_up and steps[model].count is not None:
             steps[model].count = max(0, steps[model].count - steps[model].existing)
 
-    plan = Plan(using, seed, scale, config, [], treatments, None, existing)
+    plan = Plan(
+        using,
+        seed,
+        scale,
+        config,
+        [],
+        treatments,
+        None,
+        existing,
+        _null_targets(using, seeded, existing),
+    )
     try:
         graph = DependencyGraph(
             seeded,
@@ -203,6 +223,21 @@ def _row_counts(using, models):
             f"Cannot read table {model._meta.db_table} of database '{using}': {exc}. "
             f"Is the database reachable and migrated? Run without --no-migrate."
         ) from exc
+    return counts
+
+
+def _null_targets(using, models, existing):
+    """Count the existing rows that hold NULL where the models' keys point."""
+    counts = {}
+    for model in models:
+        for relation in forward_relations(model):
+            column = relation.target_field
+            target = relation.related_model._meta.concrete_model
+            if column.null and existing.get(target) and column not in counts:
+                nulls = target._base_manager.using(using).filter(
+                    **{f"{column.attname}__isnull": True}
+                )
+                counts[column] = nulls.count()
     return counts
 
 
@@ -260,7 +295,7 @@ def _check_feasibility(plan, explicit, seeds):
             target = relation.related_model._meta.concrete_model
             if target is model:
                 continue
-            rows = plan.planned_rows(target)
+            rows = plan.pointable_rows(relation)
             if rows is None:
                 continue
             if rows == 0 and not relation.null:
@@ -283,7 +318,7 @@ def _check_feasibility(plan, explicit, seeds):
             for name in names:
                 field_ = model._meta.get_field(_field_name(model, name))
                 if field_.is_relation:
-                    rows = plan.planned_rows(field_.related_model._meta.concrete_model)
+                    rows = plan.pointable_rows(field_)
                     # NULLs never collide: a nullable one-to-one key has no cap.
                     if rows is None or (field_.null and len(names) == 1):
                         capacity = None

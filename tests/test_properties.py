@@ -556,18 +556,6 @@ def to_field_in_cycle(schema):
     )
 
 
-def one_to_one_on_nullable_to_field(schema):
-    """A one-to-one key (or any key into counted rows) onto a nullable column."""
-    for _, f in relations(schema):
-        target = schema.models[f.target]
-        named = [g for g in target.fields if g.name == f.options.get("to_field")]
-        if not named or not named[0].null or f.null:
-            continue
-        if f.kind == "o2o" or f.unique or target.count is not None:
-            return True
-    return False
-
-
 def narrow_number_in_unique_set(schema):
     """A number in a unique set whose validators leave fewer values than rows."""
     for spec in schema.models:
@@ -615,7 +603,6 @@ def overlapping_unique_sets(schema):
 UNIQUE_SELF = "unique self-reference"
 SELF_TO_FIELD = "self-reference with to_field"
 TO_FIELD_CYCLE = "to_field key inside a cycle"
-NULLABLE_TO_FIELD = "required one-to-one key onto a nullable to_field column"
 PK_CYCLE = "one-to-one primary key inside a cycle"
 UNIQUE_SET_CYCLE = "unique set with a key to its own model or into a cycle"
 OVERLAPPING_SETS = "two unique sets sharing a column"
@@ -625,7 +612,6 @@ GAPS = {
     UNIQUE_SELF: unique_self_key,
     SELF_TO_FIELD: self_key_to_field,
     TO_FIELD_CYCLE: to_field_in_cycle,
-    NULLABLE_TO_FIELD: one_to_one_on_nullable_to_field,
     PK_CYCLE: one_to_one_pk_in_cycle,
     UNIQUE_SET_CYCLE: key_in_unique_set_into_cycle,
     OVERLAPPING_SETS: overlapping_unique_sets,
@@ -684,13 +670,6 @@ GAP_SCHEMAS = [
         "a back-filled key gets the target's primary keys, not its to_field values",
         Model([char("name", unique=True), fk("item", 1)]),
         Model([fk("owner", 0, null=True, options={"to_field": "name"})]),
-    ),
-    gap(
-        NULLABLE_TO_FIELD,
-        "the plan's one-to-one limit counts the target's rows, not the non-NULL "
-        "values of its to_field column, which alone can be pointed at",
-        Model([Field("code", "int", null=True, unique=True)]),
-        Model([o2o("author", 0, options={"to_field": "code"})]),
     ),
     gap(
         PK_CYCLE,
@@ -800,6 +779,12 @@ CLOSED_GAPS = {
             ),
         ]
     ),
+    "required one-to-one key onto a nullable to_field column": Schema(
+        [
+            Model([Field("code", "int", null=True, unique=True)]),
+            Model([o2o("author", 0, options={"to_field": "code"})]),
+        ]
+    ),
     "to_field naming a nullable field": Schema(
         [
             Model([char("name", null=True, unique=True)]),
@@ -845,3 +830,23 @@ def test_closed_gap_stays_closed(schema):
     """A schema the engine once got wrong is seeded with sound rows."""
     assert seed_or_refuse(schema) == "seeded"
     assert known_gap(schema) is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_existing_rows_without_a_to_field_value_take_no_key():
+    """The plan counts only the existing rows a to_field key can point at."""
+    schema = Schema(
+        [
+            Model([Field("code", "int", null=True, unique=True)]),
+            Model([o2o("author", 0, options={"to_field": "code"})]),
+        ]
+    )
+    with installed(schema) as (target, model):
+        target._base_manager.bulk_create([target(), target(), target(code=7)])
+        plan = build_plan(
+            connection.alias,
+            get_config(),
+            counts={target: 0},
+            only=[target._meta.label, model._meta.label],
+        )
+        assert plan.step(model).count == 1
