@@ -28,7 +28,6 @@ from .keys import (
     Spread,
     coalesce,
     is_auto,
-    iterate,
     root_of,
     roots_of,
     tables_of,
@@ -90,22 +89,23 @@ class Writer:
         self.relations = {}
         self.points_forward = False
         for field in forward_relations(model):
-            if (
+            target = field.related_model._meta.concrete_model
+            if target is model:
+                kind = "self"
+            elif field in forward:
+                kind = "backfill" if field.null else "forward"
+            else:
+                kind = "parent"
+            # MySQL checks a key as soon as its row is written: rows that
+            # point at rows written after them, by their primary key too,
+            # need the checks off.
+            self.points_forward |= kind in ("self", "forward") and not field.null
+            if not (
                 field.attname in self.parent_links
                 or field.attname in gfk_columns
                 or field.primary_key
             ):
-                continue
-            target = field.related_model._meta.concrete_model
-            if target is model:
-                kind = "self"
-                self.points_forward |= not field.null
-            elif field in forward:
-                kind = "backfill" if field.null else "forward"
-                self.points_forward |= not field.null
-            else:
-                kind = "parent"
-            self.relations[field.attname] = (field, kind)
+                self.relations[field.attname] = (field, kind)
         self.key_targets = key_targets(model)
         self.columns = {}
         for field in self.fields:
@@ -123,11 +123,14 @@ class Writer:
         self.one_to_one = {}
         self.groups = {}
         self.taken = {}
+        self.targets = {}
         self.new_keys = {}
-        self.self_keys = []
-        self.has_self_reference = any(
-            kind == "self" for _, kind in self.relations.values()
-        )
+        # The values self-references point at, in the rows of earlier batches.
+        self.earlier = {
+            field.target_field.attname: []
+            for field, kind in self.relations.values()
+            if kind == "self"
+        }
         if step.existing:
             self._load_taken()
         self.prep = {f.attname: self._prep(f) for f in self.fields}
@@ -198,27 +201,45 @@ class Writer:
                     f"{self.label} has no field {name!r} (from the seed module's rows())."
                 )
             given[field.attname] = [self._given(row, name) for row in partials]
+        # Values that keys of earlier steps point at bind like the seed module's.
+        for attname, values in self.run.previews.get(self.model, {}).items():
+            if attname not in self.primary:
+                given[attname] = values[offset : offset + n]
         data.update(self._keys(offset, n, given))
         for attname, (field, kind) in self.relations.items():
-            data[attname] = self._relation(field, kind, rng(attname), offset, n, data)
+            if kind != "self":
+                data[attname] = self._relation(field, kind, rng(attname), n)
         for gfk in self.gfks:
             data.update(self._generic(gfk, rng(gfk.name), n))
         for attname, column in self.columns.items():
             data[attname] = self._column(attname, column, rng(attname), offset, n)
         for attname, values in self._recipe(n, number).items():
             data[attname] = values
-        for attname, values in given.items():
-            data[attname] = [
-                value if value is not MISSING else data[attname][i]
-                for i, value in enumerate(values)
-            ]
+        self._give(data, given, list(data))
         if self.is_user and "password" in data and "password" not in given:
             data["password"] = [self.run.password] * n
-        self._unique(data, n, rng("unique"), given)
+        unique = rng("unique")
+        self._unique_columns(data, n, unique, given)
+        # Self-references may point at this batch's rows: they are drawn once
+        # the values they point at (a to_field column) are final.
+        for attname, (field, kind) in self.relations.items():
+            if kind == "self":
+                data[attname] = self._self_reference(field, rng(attname), n, data)
+                self._give(data, given, [attname])
+        self._unique_sets(data, n, unique, given)
         self._check(data, n, rng("check"))
         self._insert(data, n)
-        if self.has_self_reference:
-            self.self_keys.extend(data[self.model._meta.pk.attname])
+        for attname, values in self.earlier.items():
+            values.extend(data[attname])
+
+    def _give(self, data, given, attnames):
+        """Keep the seed module's values where it gave one."""
+        for attname in attnames:
+            if attname in given:
+                data[attname] = [
+                    value if value is not MISSING else data[attname][i]
+                    for i, value in enumerate(given[attname])
+                ]
 
     def _given(self, row, name):
         if name not in row:
@@ -234,26 +255,28 @@ class Writer:
             # Its key is its columns, made unique with the other unique sets.
             return {}
         keys = {}
+        own = root_of(self.model)
         for root in roots_of(self.model):
-            if root is root_of(self.model) and self.model in self.run.allocated:
-                values = self.run.allocated[self.model][offset : offset + n]
-            elif root._meta.pk.attname in given and root is root_of(self.model):
+            if root is own and self.step.count is not None:
+                # Decided for the whole step at once, as other steps'
+                # keys may already point at them.
+                pk = self.model._meta.pk
+                values = self.run.preview(self.model, pk)[offset : offset + n]
+            elif root is own and root._meta.pk.attname in given:
                 values = given[root._meta.pk.attname]
             elif root._meta.pk.is_relation:
                 # A one-to-one primary key: the key is the parent's.
                 field = root._meta.pk
-                target = field.related_model._meta.concrete_model
                 rng = rng_for(self.seed, self.label, field.name, offset)
-                values = self._one_to_one(
-                    field, self._target_values(field, target), rng, n
-                )
+                values = self._one_to_one(field, self._targets(field), rng, n)
             elif is_auto(root):
                 values = self.run._allocate(root, n)
             else:
                 column = column_for(root._meta.pk, self.run.values)
                 rng = rng_for(self.seed, self.label, "pk", offset)
                 existing = self.run.plan.existing.get(root, 0)
-                values = self.run._distinct(column, rng, existing + offset, n, root)
+                taken = set(self.run.pool(root))
+                values = self.run._distinct(column, rng, existing + offset, n, taken)
             keys[root] = list(values)
             self.new_keys.setdefault(root, []).append(values)
         data = {}
@@ -263,39 +286,17 @@ class Writer:
             data[attname] = keys[root_of(field.related_model._meta.concrete_model)]
         return data
 
-    def _relation(self, field, kind, rng, offset, n, data):
-        nullable = field.null
+    def _relation(self, field, kind, rng, n):
         if kind == "backfill":
             return [None] * n
-        if kind == "self":
-            existing = self.run.pool(self.model)
-            own = data[self.model._meta.pk.attname]
-            values = []
-            for i in range(n):
-                available = len(existing) + len(self.self_keys) + i
-                if available == 0 or (nullable and rng.random() >= self.run.ratio):
-                    values.append(None if nullable else own[i])
-                    continue
-                index = rng.randrange(available)
-                if index < len(existing):
-                    values.append(existing[index])
-                elif index - len(existing) < len(self.self_keys):
-                    values.append(self.self_keys[index - len(existing)])
-                else:
-                    values.append(own[index - len(existing) - len(self.self_keys)])
-            return self._to_field(field, values)
-        target = field.related_model._meta.concrete_model
-        if kind == "forward":
-            pool = Pool()
-            pool.add(self.run.pool(target))
-            pool.add(self.run.preview(target))
-        else:
-            pool = self._target_values(field, target)
+        pool = self._targets(field)
+        nullable = field.null
         if not len(pool):
             if nullable:
                 return [None] * n
+            target = field.related_model._meta.label
             raise SeedFailed(
-                f"{self.label}.{field.name} needs a row of {target._meta.label}; there is none."
+                f"{self.label}.{field.name} needs a row of {target}; there is none."
             )
         if field.unique:
             return self._one_to_one(field, pool, rng, n)
@@ -310,50 +311,41 @@ class Writer:
             for _ in range(n)
         ]
 
-    def _target_values(self, field, target):
-        if field.target_field.primary_key:
-            return self.run.pool(target)
-        pool = Pool()
-        name = field.target_field.attname
-        pool.add(
-            list(
-                target._base_manager.using(self.run.using)
-                .exclude(**{f"{name}__isnull": True})
-                .order_by("pk")
-                .values_list(name, flat=True)
-            )
-        )
-        return pool
+    def _self_reference(self, field, rng, n, data):
+        """Point at earlier rows of the model; a required key's first row at itself."""
+        column = field.target_field.attname
+        existing, earlier = self._targets(field), self.earlier[column]
+        own = data[column]
+        values = []
+        for i in range(n):
+            available = len(existing) + len(earlier) + i
+            if available == 0 or (field.null and rng.random() >= self.run.ratio):
+                values.append(None if field.null else own[i])
+                continue
+            index = rng.randrange(available)
+            if index < len(existing):
+                values.append(existing[index])
+            elif index - len(existing) < len(earlier):
+                values.append(earlier[index - len(existing)])
+            else:
+                values.append(own[index - len(existing) - len(earlier)])
+        return values
 
-    def _to_field(self, field, keys):
-        if field.target_field.primary_key:
-            return keys
-        name = field.target_field.attname
-        lookup = dict(
-            self.model._base_manager.using(self.run.using)
-            .filter(pk__in=[k for k in keys if k is not None])
-            .values_list("pk", name)
-        )
-        return [lookup.get(k, k) for k in keys]
+    def _targets(self, field):
+        """What a key may hold: the same for the whole step, so read once."""
+        if field.attname not in self.targets:
+            target = field.related_model._meta.concrete_model
+            # A self-reference points only at rows written before its own.
+            read = self.run.values_of if target is self.model else self.run.targets
+            self.targets[field.attname] = read(field)
+        return self.targets[field.attname]
 
     def _one_to_one(self, field, pool, rng, n):
         """Each parent at most once: walk a shuffled list of the free ones."""
         state = self.one_to_one.get(field.attname)
         if state is None:
-            used = (
-                set(
-                    self.model._base_manager.using(self.run.using)
-                    .exclude(**{f"{field.attname}__isnull": True})
-                    .values_list(field.attname, flat=True)
-                )
-                if self.step.existing
-                else ()
-            )
-            free = (
-                [pool[i] for i in range(len(pool)) if pool[i] not in used]
-                if used
-                else list(iterate(pool))
-            )
+            used = set(self.run.stored(self.model, field)) if self.step.existing else ()
+            free = [key for key in pool if key not in used]
             rng_for(self.seed, self.label, field.name, "one-to-one").shuffle(free)
             state = self.one_to_one[field.attname] = iter(free)
         values = []
@@ -453,15 +445,21 @@ class Writer:
 
     # -- rules ---------------------------------------------------------------
 
-    def _unique(self, data, n, rng, given):
-        """Rewrite the values that unique rules would reject."""
+    def _unique_columns(self, data, n, rng, given):
+        """Rewrite the values that unique columns would reject."""
+        for names in self.uniques:
+            if len(names) == 1:
+                self._unique_column(names[0], data, n, rng, given)
+
+    def _unique_sets(self, data, n, rng, given):
+        """Rewrite the values that unique sets would reject."""
         # Counters go last: they keep each group distinct only as long as
         # nothing redraws the group's other columns afterwards.
         counted = []
         for names in self.uniques:
             if len(names) == 1:
-                self._unique_column(names[0], data, n, rng, given)
-            elif self._free(names, given):
+                continue
+            if self._free(names, given):
                 counted.append(names)
             else:
                 self._redraw_until_new(names, data, n, rng, given)
@@ -580,7 +578,7 @@ class Writer:
     def _domain(self, attname):
         if attname in self.relations:
             field, _ = self.relations[attname]
-            return self._target_values(field, field.related_model._meta.concrete_model)
+            return self._targets(field)
         column = self.columns[attname]
         return column.domain
 

@@ -6,7 +6,8 @@ Primary keys are decided here rather than by the database: integer keys are
 allocated from the table's current maximum, other keys generated. Knowing
 every key up front is what lets a row point at rows of a cycle that are
 inserted later, lets multi-table inheritance write each ancestor table with
-the same key, and keeps the data identical for the same seed.
+the same key, and keeps the data identical for the same seed. A column that
+such a key names instead (``to_field``) is decided up front the same way.
 """
 
 import contextlib
@@ -23,7 +24,7 @@ from model_bakery import random_gen
 from .batches import Writer
 from .exceptions import SeedFailed
 from .introspection import parse_labels
-from .keys import Pool, Spread, is_auto, iterate, root_of, tables_of
+from .keys import Pool, Spread, is_auto, root_of, tables_of
 from .values import ValueContext, column_for, rng_for
 
 
@@ -89,7 +90,7 @@ class Run:
         )
         self.pools = {}
         self.next_pk = {}
-        self.allocated = {}
+        self.previews = {}
         self.done = set()
         self.pending_backfills = []
         self.unchecked_tables = []
@@ -130,24 +131,66 @@ class Run:
         self.next_pk[root] += n
         return range(start, start + n)
 
-    def preview(self, model):
-        """The keys a planned model's rows will get, before they are inserted."""
-        if model not in self.allocated:
-            step = self.plan.step(model)
-            root = root_of(model)
-            if is_auto(root):
-                self.allocated[model] = self._allocate(root, step.count)
-            else:
-                rng = rng_for(self.plan.seed, model._meta.label, "pk")
-                column = column_for(root._meta.pk, self.values)
-                offset = self.plan.existing.get(root, 0)
-                self.allocated[model] = self._distinct(
-                    column, rng, offset, step.count, root
-                )
-        return self.allocated[model]
+    def values_of(self, field):
+        """What a key through ``field`` can hold now: the values of its target
+        column in the rows that exist."""
+        target = field.related_model._meta.concrete_model
+        column = field.target_field
+        if column.primary_key:
+            return self.pool(target)
+        values = Pool()
+        values.add(self.stored(target, column))
+        return values
 
-    def _distinct(self, column, rng, offset, n, model):
-        taken = set(self.pool(model)) if len(self.pool(model)) else ()
+    def targets(self, field):
+        """What a key through ``field`` may hold: the values of the rows that
+        exist and, while the target's step is still to come, of the rows it
+        will insert (a key that points forward)."""
+        target = field.related_model._meta.concrete_model
+        values = self.values_of(field)
+        if target in self.done or self.plan.step(target) is None:
+            return values
+        both = Pool()
+        both.add(values)
+        both.add(self.preview(target, field.target_field))
+        return both
+
+    def preview(self, model, column):
+        """The values of ``column`` that a planned model's rows will get,
+        decided before they are inserted so that keys can point at them."""
+        decided = self.previews.setdefault(model, {})
+        if column.attname not in decided:
+            count = self.plan.step(model).count
+            if column.primary_key:
+                decided[column.attname] = self._new_keys(model, count)
+            else:
+                decided[column.attname] = self._distinct(
+                    column_for(column, self.values),
+                    rng_for(self.plan.seed, model._meta.label, column.name),
+                    self.plan.existing.get(model, 0),
+                    count,
+                    set(self.stored(model, column)),
+                )
+        return decided[column.attname]
+
+    def _new_keys(self, model, n):
+        """Primary keys for n new rows of ``model``."""
+        root = root_of(model)
+        if is_auto(root):
+            return self._allocate(root, n)
+        held = set(self.pool(root))
+        rng = rng_for(self.plan.seed, model._meta.label, "pk")
+        pk = root._meta.pk
+        if pk.is_relation:
+            # A one-to-one primary key: keys of the target no row holds yet.
+            free = [key for key in self.targets(pk) if key not in held]
+            rng.shuffle(free)
+            return free[:n]
+        column = column_for(pk, self.values)
+        return self._distinct(column, rng, self.plan.existing.get(root, 0), n, held)
+
+    def _distinct(self, column, rng, offset, n, taken):
+        """n distinct values of ``column`` from index ``offset`` on, none taken."""
         values, index = [], offset
         while len(values) < n:
             wanted = n - len(values)
@@ -157,6 +200,15 @@ class Run:
             # The next indices, none skipped: a short column has few to spare.
             index += wanted
         return values
+
+    def stored(self, model, column):
+        """The values of ``column`` in ``model``'s rows, NULL aside."""
+        return list(
+            model._base_manager.using(self.using)
+            .exclude(**{f"{column.attname}__isnull": True})
+            .order_by("pk")
+            .values_list(column.attname, flat=True)
+        )
 
     # Running ---------------------------------------------------------------
 
@@ -251,7 +303,7 @@ class Run:
             if target not in self.done:
                 still.append((field, model, keys))
                 continue
-            pool = self.pool(target)
+            pool = self.values_of(field)
             if not len(pool):
                 continue
             rng = rng_for(self.plan.seed, model._meta.label, field.name, "backfill")
@@ -259,12 +311,8 @@ class Run:
             if field.unique:
                 # A one-to-one key: each target at most once, and none that
                 # a row of an earlier run already holds.
-                used = set(
-                    field.model._base_manager.using(self.using)
-                    .exclude(**{f"{field.attname}__isnull": True})
-                    .values_list(field.attname, flat=True)
-                )
-                free = [key for key in iterate(pool) if key not in used]
+                used = set(self.stored(field.model, field))
+                free = [key for key in pool if key not in used]
                 rng.shuffle(free)
                 pairs = list(zip(free, keys))
             else:

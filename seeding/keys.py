@@ -11,7 +11,7 @@ AUTO_FIELDS = ("AutoField", "BigAutoField", "SmallAutoField")
 
 
 class Pool:
-    """The primary keys of a model's rows, as a few concatenated sequences."""
+    """Key values of a model's rows, as a few concatenated sequences."""
 
     def __init__(self):
         self.parts = []
@@ -24,6 +24,10 @@ class Pool:
 
     def __len__(self):
         return self.size
+
+    def __iter__(self):
+        for part in self.parts:
+            yield from part
 
     def __getitem__(self, index):
         for part in self.parts:
@@ -77,8 +81,3 @@ def coalesce(parts):
     ):
         return range(parts[0].start, parts[-1].stop) if parts else range(0)
     return [key for part in parts for key in part]
-
-
-def iterate(pool):
-    for part in pool.parts:
-        yield from part

@@ -546,16 +546,6 @@ def unique_self_key(schema):
     )
 
 
-def self_key_to_field(schema):
-    return any(f.target == i and "to_field" in f.options for i, f in relations(schema))
-
-
-def to_field_in_cycle(schema):
-    return any(
-        "to_field" in f.options and in_cycle(schema, i, f) for i, f in relations(schema)
-    )
-
-
 def narrow_number_in_unique_set(schema):
     """A number in a unique set whose validators leave fewer values than rows."""
     for spec in schema.models:
@@ -572,21 +562,14 @@ def narrow_number_in_unique_set(schema):
     return False
 
 
-def one_to_one_pk_in_cycle(schema):
-    return any(
-        f.options.get("primary_key")
-        and any(in_cycle(schema, i, g) for j, g in relations(schema) if j == i)
-        for i, f in relations(schema)
-    )
-
-
 def key_in_unique_set_into_cycle(schema):
     for index, spec in enumerate(schema.models):
         together = {name for names in spec.unique_together for name in names}
         for f in spec.fields:
             if f.name not in together or f.kind not in ("fk", "o2o"):
                 continue
-            if f.target == index or in_cycle(schema, index, f):
+            # A required key into a cycle is seeded: it points forward.
+            if f.target == index or (f.null and in_cycle(schema, index, f)):
                 return True
     return False
 
@@ -601,18 +584,12 @@ def overlapping_unique_sets(schema):
 
 
 UNIQUE_SELF = "unique self-reference"
-SELF_TO_FIELD = "self-reference with to_field"
-TO_FIELD_CYCLE = "to_field key inside a cycle"
-PK_CYCLE = "one-to-one primary key inside a cycle"
-UNIQUE_SET_CYCLE = "unique set with a key to its own model or into a cycle"
+UNIQUE_SET_CYCLE = "unique set with a key to its own model or back-filled in a cycle"
 OVERLAPPING_SETS = "two unique sets sharing a column"
 NARROW_COUNTER = "a unique set counting a number past its validators"
 
 GAPS = {
     UNIQUE_SELF: unique_self_key,
-    SELF_TO_FIELD: self_key_to_field,
-    TO_FIELD_CYCLE: to_field_in_cycle,
-    PK_CYCLE: one_to_one_pk_in_cycle,
     UNIQUE_SET_CYCLE: key_in_unique_set_into_cycle,
     OVERLAPPING_SETS: overlapping_unique_sets,
     NARROW_COUNTER: narrow_number_in_unique_set,
@@ -651,46 +628,9 @@ GAP_SCHEMAS = [
         Model([o2o("author", 0)]),
     ),
     gap(
-        SELF_TO_FIELD,
-        "_to_field() looks rows of the batch up in the table, which does not "
-        "hold them yet, and stores their primary key instead",
-        Model(
-            [char("name", unique=True), fk("owner", 0, options={"to_field": "name"})]
-        ),
-    ),
-    gap(
-        TO_FIELD_CYCLE,
-        "a key that points forward gets the target's primary keys, not its "
-        "to_field values",
-        Model([char("name", unique=True), fk("item", 1)]),
-        Model([fk("owner", 0, options={"to_field": "name"})]),
-    ),
-    gap(
-        TO_FIELD_CYCLE,
-        "a back-filled key gets the target's primary keys, not its to_field values",
-        Model([char("name", unique=True), fk("item", 1)]),
-        Model([fk("owner", 0, null=True, options={"to_field": "name"})]),
-    ),
-    gap(
-        PK_CYCLE,
-        "Run.preview() has no Column for a one-to-one primary key",
-        Model([o2o("base", 1, options={"primary_key": True})]),
-        Model([fk("owner", 0)]),
-    ),
-    gap(
         UNIQUE_SET_CYCLE,
         "_domain() of a self-reference is the table's rows, empty in the first batch",
         Model([fk("parent", 0), fk("owner", 0)], unique_together=[["parent", "owner"]]),
-    ),
-    gap(
-        UNIQUE_SET_CYCLE,
-        "_domain() of a key that points forward is the target's rows, none yet",
-        Model([fk("parent", 1)], count=2),
-        Model(
-            [fk("owner", 0), fk("author", 0)],
-            unique_together=[["owner", "author"]],
-            count=4,
-        ),
     ),
     gap(
         UNIQUE_SET_CYCLE,
@@ -701,13 +641,6 @@ GAP_SCHEMAS = [
             [fk("owner", 0, null=True), fk("author", 0)],
             unique_together=[["owner", "author"]],
         ),
-    ),
-    gap(
-        PK_CYCLE,
-        "Run.preview() has no Column for a one-to-one primary key",
-        Model([]),
-        Model([o2o("base", 0, options={"primary_key": True}), o2o("author", 2)]),
-        Model([fk("parent", 1)]),
     ),
     gap(
         OVERLAPPING_SETS,
@@ -783,6 +716,57 @@ CLOSED_GAPS = {
         [
             Model([Field("code", "int", null=True, unique=True)]),
             Model([o2o("author", 0, options={"to_field": "code"})]),
+        ]
+    ),
+    "self-reference with to_field": Schema(
+        [
+            Model(
+                [
+                    char("name", unique=True),
+                    fk("owner", 0, options={"to_field": "name"}),
+                ]
+            )
+        ]
+    ),
+    "to_field key pointing forward in a cycle": Schema(
+        [
+            Model([char("name", unique=True), fk("item", 1)]),
+            Model([fk("owner", 0, options={"to_field": "name"})]),
+        ]
+    ),
+    "to_field key back-filled in a cycle": Schema(
+        [
+            Model([char("name", unique=True), fk("item", 1)]),
+            Model([fk("owner", 0, null=True, options={"to_field": "name"})]),
+        ]
+    ),
+    "one-to-one primary key inside a cycle": Schema(
+        [
+            Model([o2o("base", 1, options={"primary_key": True})]),
+            Model([fk("owner", 0)]),
+        ]
+    ),
+    "one-to-one primary key pointing forward": Schema(
+        [
+            Model([fk("owner", 1)]),
+            Model([o2o("base", 0, options={"primary_key": True})]),
+        ]
+    ),
+    "one-to-one primary key on a model inside a cycle": Schema(
+        [
+            Model([]),
+            Model([o2o("base", 0, options={"primary_key": True}), o2o("author", 2)]),
+            Model([fk("parent", 1)]),
+        ]
+    ),
+    "unique set with keys that point forward": Schema(
+        [
+            Model([fk("parent", 1)], count=2),
+            Model(
+                [fk("owner", 0), fk("author", 0)],
+                unique_together=[["owner", "author"]],
+                count=4,
+            ),
         ]
     ),
     "to_field naming a nullable field": Schema(
