@@ -121,6 +121,8 @@ class Writer:
         self.conditions, _ = check_conditions(model)
         self.spreads = {}
         self.one_to_one = {}
+        # Per self one-to-one key: the rows no key points at yet.
+        self.unpointed = {}
         self.groups = {}
         self.taken = {}
         self.targets = {}
@@ -313,6 +315,8 @@ class Writer:
 
     def _self_reference(self, field, rng, n, data):
         """Point at earlier rows of the model; a required key's first row at itself."""
+        if field.unique:
+            return self._self_one_to_one(field, rng, n, data)
         column = field.target_field.attname
         existing, earlier = self._targets(field), self.earlier[column]
         own = data[column]
@@ -329,6 +333,29 @@ class Writer:
                 values.append(earlier[index - len(existing)])
             else:
                 values.append(own[index - len(existing) - len(earlier)])
+        return values
+
+    def _self_one_to_one(self, field, rng, n, data):
+        """Each row pointed at once at most: by itself, or by a later row."""
+        free = self.unpointed.get(field.attname)
+        if free is None:
+            used = set(self.run.stored(self.model, field))
+            free = [value for value in self._targets(field) if value not in used]
+            self.unpointed[field.attname] = free
+        own = data[field.target_field.attname]
+        values = []
+        for i in range(n):
+            # A required key may always point at its own row, the last choice.
+            choices = len(free) + (not field.null)
+            if not choices or (field.null and rng.random() >= self.run.ratio):
+                values.append(None)
+            elif (index := rng.randrange(choices)) < len(free):
+                free[index], free[-1] = free[-1], free[index]
+                values.append(free.pop())
+            else:
+                values.append(own[i])
+                continue  # The row points at itself: no later row may.
+            free.append(own[i])
         return values
 
     def _targets(self, field):

@@ -540,12 +540,6 @@ def in_cycle(schema, index, f):
     return f.target != index and on_cycle(schema, index, f.target)
 
 
-def unique_self_key(schema):
-    return any(
-        f.target == i and (f.kind == "o2o" or f.unique) for i, f in relations(schema)
-    )
-
-
 def narrow_number_in_unique_set(schema):
     """A number in a unique set whose validators leave fewer values than rows."""
     for spec in schema.models:
@@ -583,13 +577,11 @@ def overlapping_unique_sets(schema):
     return False
 
 
-UNIQUE_SELF = "unique self-reference"
 UNIQUE_SET_CYCLE = "unique set with a key to its own model or back-filled in a cycle"
 OVERLAPPING_SETS = "two unique sets sharing a column"
 NARROW_COUNTER = "a unique set counting a number past its validators"
 
 GAPS = {
-    UNIQUE_SELF: unique_self_key,
     UNIQUE_SET_CYCLE: key_in_unique_set_into_cycle,
     OVERLAPPING_SETS: overlapping_unique_sets,
     NARROW_COUNTER: narrow_number_in_unique_set,
@@ -622,11 +614,6 @@ def gap(name, reason, *models_):
 
 
 GAP_SCHEMAS = [
-    gap(
-        UNIQUE_SELF,
-        "a self-reference picks earlier rows at random, ignoring field.unique",
-        Model([o2o("author", 0)]),
-    ),
     gap(
         UNIQUE_SET_CYCLE,
         "_domain() of a self-reference is the table's rows, empty in the first batch",
@@ -716,6 +703,23 @@ CLOSED_GAPS = {
         [
             Model([Field("code", "int", null=True, unique=True)]),
             Model([o2o("author", 0, options={"to_field": "code"})]),
+        ]
+    ),
+    "unique self-reference": Schema([Model([o2o("author", 0)])]),
+    "nullable unique self-reference with to_field": Schema(
+        [
+            Model(
+                [
+                    char("name", unique=True),
+                    fk(
+                        "owner",
+                        0,
+                        null=True,
+                        unique=True,
+                        options={"to_field": "name"},
+                    ),
+                ]
+            )
         ]
     ),
     "self-reference with to_field": Schema(
