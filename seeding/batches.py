@@ -4,17 +4,24 @@ column values, recipe values and the values a seed module gave, then unique
 rules and check constraints, then one insert per table.
 """
 
+import collections
 import functools
-import json
 import operator
 import random
+from dataclasses import dataclass
 
 import faker
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from model_bakery import random_gen
 
-from .constraints import check_conditions, conditional_unique_sets, unique_sets
+from .constraints import (
+    check_conditions,
+    combination,
+    conditional_unique_sets,
+    hashable,
+    unique_sets,
+)
 from .exceptions import SeedFailed
 from .introspection import (
     Treatment,
@@ -106,6 +113,11 @@ class Writer:
                 or field.primary_key
             ):
                 self.relations[field.attname] = (field, kind)
+        self.backfills = [
+            field for field, kind in self.relations.values() if kind == "backfill"
+        ]
+        # The keys of the rows whose back-filled keys are NULL until later.
+        self.waiting = []
         self.key_targets = key_targets(model)
         self.columns = {}
         for field in self.fields:
@@ -184,10 +196,10 @@ class Writer:
         """Values of unique rules that rows from earlier runs already use."""
         manager = self.model._base_manager.using(self.run.using)
         for names in self.uniques:
-            self.taken[names] = {_hashable(row) for row in manager.values_list(*names)}
+            self.taken[names] = {hashable(row) for row in manager.values_list(*names)}
         for names, _, condition in self.conditional_uniques:
             rows = manager.filter(condition).values_list(*names)
-            self.taken[names] = {_hashable(row) for row in rows}
+            self.taken[names] = {hashable(row) for row in rows}
 
     # -- one batch -----------------------------------------------------------
 
@@ -479,24 +491,67 @@ class Writer:
                 self._unique_column(names[0], data, n, rng, given)
 
     def _unique_sets(self, data, n, rng, given):
-        """Rewrite the values that unique sets would reject."""
-        # Counters go last: they keep each group distinct only as long as
-        # nothing redraws the group's other columns afterwards.
-        counted = []
-        for names in self.uniques:
-            if len(names) == 1:
-                continue
-            if self._free(names, given):
-                counted.append(names)
-            else:
-                self._redraw_until_new(names, data, n, rng, given)
-        for names, predicate, _ in self.conditional_uniques:
-            self._redraw_until_new(names, data, n, rng, given, predicate)
-        for names in counted:
-            self._count_within_groups(names, data, n, rng, given)
+        """Give each row combinations no unique set holds yet, all sets at once."""
+        rules = self._set_rules(given)
+        if not rules:
+            return
+        # The columns are read in place: a redraw writes into them.
+        checked = [(r, [data[a] for a in r.names]) for r in rules if r.counter is None]
+        counted = [rule for rule in rules if rule.counter is not None]
+        for rule, _ in checked:
+            self.taken.setdefault(rule.names, set())
+        for i in range(n):
+            held, counts = self._settle(Row(data, i), checked, counted, rng, given)
+            for rule, values in held:
+                if values is not None:
+                    self.taken[rule.names].add(values)
+            for rule, (group, k, value) in counts.items():
+                self.groups.setdefault(rule.names, {})[group] = k
+                data[rule.counter][i] = value
+
+    def _settle(self, row, checked, counted, rng, given):
+        """Redraw the row until no set repeats a combination; return the
+        combinations it holds and the counts it takes."""
+        i = row.i
+        for attempt in range(1, MAX_ATTEMPTS + 1):
+            held = [
+                (rule, combination([c[i] for c in columns], row, rule.predicate))
+                for rule, columns in checked
+            ]
+            clashes = [r for r, values in held if values in self.taken[r.names]]
+            counts = {}
+            if counted and not clashes:
+                # Counters go last: a row's groups are known once the other
+                # sets are content with it.
+                counts = {rule: self._count(rule, row, rng) for rule in counted}
+                clashes = [rule for rule, count in counts.items() if count is None]
+            if not clashes:
+                return held, counts
+            if attempt == MAX_ATTEMPTS or not self._redraw(clashes, row, rng, given):
+                raise SeedFailed(
+                    f"{self.label}: cannot find a new combination for unique "
+                    f"({', '.join(clashes[0].names)}) after {attempt} attempts."
+                )
+
+    def _set_rules(self, given):
+        """The unique sets of more than one column, and the column each counts."""
+        sets = [names for names in self.uniques if len(names) > 1]
+        conditional = [(names, p) for names, p, _ in self.conditional_uniques]
+        # A counter belongs to one set only: counted up within the groups of
+        # one set, it would repeat another's combinations.
+        shares = collections.Counter(
+            a for names in [*sets, *(names for names, _ in conditional)] for a in names
+        )
+        rules = []
+        for names in sets:
+            # The last free column counts (a number, a day), the others vary.
+            free = [a for a in self._free(names, given) if shares[a] == 1]
+            rules.append(SetRule(names, counter=free[-1] if free else None))
+        rules += [SetRule(names, predicate) for names, predicate in conditional]
+        return rules
 
     def _free(self, names, given):
-        """The columns of a unique set with unbounded values the engine draws."""
+        """The columns of a unique set with values the engine draws from no list."""
         return [
             a
             for a in names
@@ -534,80 +589,84 @@ class Writer:
         self.groups[attname] = index
         data[attname] = values
 
-    def _count_within_groups(self, names, data, n, rng, given):
-        """Make one unbounded column count up within each group of the others."""
-        # The last free column counts (a number, a day), the others vary.
-        counter_name = self._free(names, given)[-1]
-        column = self.columns[counter_name]
-        taken = self.taken.setdefault(names, set())
-        counters = self.groups.setdefault(names, {})
-        position = names.index(counter_name)
-        for i in range(n):
-            key = _hashable(data[a][i] for a in names if a != counter_name)
-            k = counters.get(key, 0)
-            while True:
-                value = column.distinct(rng, k, 1)[0]
-                k += 1
-                row = list(key)
-                row.insert(position, value)
-                if _hashable(row) not in taken:
-                    break
-            counters[key] = k
-            data[counter_name][i] = value
+    def _count(self, rule, row, rng):
+        """(group, next count, value): the row's counter, counted up within the
+        group of its other columns; None once the group has no value left."""
+        column = self.columns[rule.counter]
+        position = rule.names.index(rule.counter)
+        group = hashable(row[a] for a in rule.names if a != rule.counter)
+        taken = self.taken.get(rule.names, ())
+        k = self.groups.get(rule.names, {}).get(group, 0)
+        # A short column (a number capped by validators) runs out of values.
+        capacity = column.capacity()
+        while capacity is None or k < capacity:
+            value = column.distinct(rng, k, 1)[0]
+            k += 1
+            values = list(group)
+            values.insert(position, value)
+            if hashable(values) not in taken:
+                return group, k, value
+        return None
 
-    def _redraw_until_new(self, names, data, n, rng, given, predicate=None):
-        """Redraw the controllable columns of a row until its combination is new."""
-        taken = self.taken.setdefault(names, set())
+    def _redraw(self, rules, row, rng, given):
+        """Draw again the row's values that the rules' combinations are made of,
+        where the engine chose them; False when it chose none."""
         fixed = {*given, *self.recipe}
-        controllable = [
-            a for a in names if a not in fixed and a not in self.gfk_columns
-        ]
+        names = dict.fromkeys(
+            a for rule in rules for a in rule.names if a != rule.counter
+        )
+        redrawn = False
+        for attname in names:
+            if attname not in fixed and self._redrawable(attname):
+                row.data[attname][row.i] = self._draw(attname, row, rng)
+                redrawn = True
         # A generic relation's two columns are redrawn together, as a pair.
-        generic = [
-            g
-            for g in dict.fromkeys(
-                self.gfk_columns[a] for a in names if a in self.gfk_columns
-            )
-            if not fixed & set(self._generic_columns(g))
-        ]
-        domains = {a: self._domain(a) for a in controllable}
-        for i in range(n):
-            if (
-                predicate is not None
-                and predicate({a: v[i] for a, v in data.items()}) is not True
-            ):
-                continue
-            row = _hashable(data[a][i] for a in names)
-            attempts = 0
-            while row in taken:
-                attempts += 1
-                if attempts > 1000 or not (controllable or generic):
-                    raise SeedFailed(
-                        f"{self.label}: cannot find a new combination for unique "
-                        f"({', '.join(names)}) after {attempts} attempts."
-                    )
-                for a in controllable:
-                    domain = domains[a]
-                    if domain is None:
-                        data[a][i] = self.columns[a].sample(rng, 1)[0]
-                    else:
-                        data[a][i] = domain[rng.randrange(len(domain))]
-                for gfk in generic:
-                    for a, values in self._generic(gfk, rng, 1).items():
-                        data[a][i] = values[0]
-                row = _hashable(data[a][i] for a in names)
-            taken.add(row)
+        gfks = dict.fromkeys(
+            self.gfk_columns[a] for a in names if a in self.gfk_columns
+        )
+        for gfk in gfks:
+            if not fixed & set(self._generic_columns(gfk)):
+                for a, values in self._generic(gfk, rng, 1).items():
+                    row.data[a][row.i] = values[0]
+                redrawn = True
+        return redrawn
+
+    def _redrawable(self, attname):
+        """Whether a unique set may have the engine draw the column again."""
+        if (attname,) in self.uniques:
+            return False  # Distinct already, and needs to stay so.
+        if attname in self.relations:
+            # A back-filled key is NULL until its target's rows exist.
+            return self.relations[attname][1] != "backfill"
+        return self.columns.get(attname) is not None
+
+    def _draw(self, attname, row, rng):
+        """Another value for the row's column, from those it could have had."""
+        if attname in self.relations:
+            field, kind = self.relations[attname]
+            if kind == "self":
+                targets = self._rows_before(field, row)
+            else:
+                targets = self._targets(field)
+            return targets[rng.randrange(len(targets))]
+        column = self.columns[attname]
+        if column.domain is None:
+            return column.sample(rng, 1)[0]
+        return column.domain[rng.randrange(len(column.domain))]
+
+    def _rows_before(self, field, row):
+        """What a self-reference of ``row`` may hold: the rows before it, and
+        the row itself when the key is required."""
+        column = field.target_field.attname
+        targets = Pool()
+        targets.add(self._targets(field))
+        targets.add(self.earlier[column])
+        targets.add(row.data[column][: row.i + (not field.null)])
+        return targets
 
     def _generic_columns(self, gfk):
         meta = self.model._meta
         return [meta.get_field(n).attname for n in (gfk.ct_field, gfk.fk_field)]
-
-    def _domain(self, attname):
-        if attname in self.relations:
-            field, _ = self.relations[attname]
-            return self._targets(field)
-        column = self.columns[attname]
-        return column.domain
 
     def _check(self, data, n, rng):
         for condition in self.conditions:
@@ -646,22 +705,51 @@ class Writer:
                             stream.write_row(row)
                 else:
                     cursor.executemany(sql, list(rows))
-        for attname, (field, kind) in self.relations.items():
-            if kind == "backfill":
-                self.run.pending_backfills.append(
-                    (field, self.model, list(data[self.model._meta.pk.attname]))
-                )
+        if self.backfills:
+            self.waiting.extend(data[self.model._meta.pk.attname])
 
     def close(self):
-        """Offer the new keys to the models that point at this one."""
+        """Offer the new keys to the models that point at this one, and leave
+        the keys to back-fill to the run."""
         for root, parts in self.new_keys.items():
             keys = coalesce(parts)
             for model in [self.model, *self.model._meta.get_parent_list()]:
                 if root_of(model) is root:
                     self.run.pool(model).add(keys)
+        for field in self.backfills:
+            self.run.pending_backfills.append((field, self.model, self.waiting))
 
 
 MISSING = object()
+
+#: Draws of one row's values before a unique set is declared unsatisfiable.
+MAX_ATTEMPTS = 1000
+
+
+@dataclass(frozen=True, eq=False)
+class SetRule:
+    """A unique set of several columns, as one batch keeps it."""
+
+    names: tuple
+    #: A conditional set binds only the rows that meet its condition.
+    predicate: object = None
+    #: The column counted up within each group of the others, if any; the
+    #: other sets are redrawn until their combination is new.
+    counter: str | None = None
+
+
+class Row:
+    """Row ``i`` of a batch's columns, read like a dict of attnames."""
+
+    def __init__(self, data, i):
+        self.data, self.i = data, i
+
+    def __getitem__(self, attname):
+        return self.data[attname][self.i]
+
+    def get(self, attname, default=None):
+        values = self.data.get(attname)
+        return default if values is None else values[self.i]
 
 
 def _can_copy(connection):
@@ -669,14 +757,6 @@ def _can_copy(connection):
         return False
     connection.ensure_connection()
     return hasattr(connection.connection.cursor(), "copy")
-
-
-def _hashable(values):
-    """A row of unique values as a set member; JSON values are dicts."""
-    return tuple(
-        json.dumps(v, sort_keys=True, default=str) if isinstance(v, (dict, list)) else v
-        for v in values
-    )
 
 
 def _adapter(field, ops):

@@ -9,6 +9,7 @@ repaired. Conditions beyond that are reported by the plan.
 
 import datetime
 import decimal
+import json
 import operator
 
 from django.db.models import CheckConstraint, F, Q, UniqueConstraint
@@ -41,6 +42,27 @@ def unique_sets(model):
         if not any(other < set(names) for other in smaller):
             kept.setdefault(frozenset(names), names)
     return list(kept.values())
+
+
+def combination(values, row, predicate=None):
+    """
+    The ``values`` a row (attname -> value) holds in a unique set, as a set
+    member; None when the rule does not bind the row: a NULL never repeats
+    in SQL, and a conditional rule binds only the rows that meet it.
+    """
+    if None in values:
+        return None
+    if predicate is not None and predicate(row) is not True:
+        return None
+    return hashable(values)
+
+
+def hashable(values):
+    """A row of unique values as a set member; JSON values are dicts."""
+    return tuple(
+        json.dumps(v, sort_keys=True, default=str) if isinstance(v, (dict, list)) else v
+        for v in values
+    )
 
 
 def conditional_unique_sets(model):

@@ -22,6 +22,7 @@ from django.db import connections, models, transaction
 from model_bakery import random_gen
 
 from .batches import Writer
+from .constraints import combination, conditional_unique_sets, unique_sets
 from .exceptions import SeedFailed
 from .introspection import parse_labels
 from .keys import Pool, Spread, is_auto, root_of, tables_of
@@ -303,8 +304,8 @@ class Run:
             if target not in self.done:
                 still.append((field, model, keys))
                 continue
-            pool = self.values_of(field)
-            if not len(pool):
+            values = self.values_of(field)
+            if not len(values):
                 continue
             rng = rng_for(self.plan.seed, model._meta.label, field.name, "backfill")
             keys = [key for key in keys if rng.random() < self.ratio]
@@ -312,27 +313,65 @@ class Run:
                 # A one-to-one key: each target at most once, and none that
                 # a row of an earlier run already holds.
                 used = set(self.stored(field.model, field))
-                free = [key for key in pool if key not in used]
+                free = [value for value in values if value not in used]
                 rng.shuffle(free)
                 pairs = list(zip(free, keys))
             else:
-                spread = Spread(len(pool), rng)
-                pairs = [(pool[spread.index(rng)], key) for key in keys]
-            table = field.model._meta
-            qn = self.connection.ops.quote_name
-            sql = (
-                f"UPDATE {qn(table.db_table)} SET {qn(field.column)} = %s "
-                f"WHERE {qn(table.pk.column)} = %s"
-            )
-            connection = self.connection
-            pk = table.pk
-            pairs = [
-                (field.get_db_prep_save(value, connection), pk.get_db_prep_save(key, connection))
-                for value, key in pairs
-            ]
-            with connection.cursor() as cursor:
-                cursor.executemany(sql, pairs)
+                spread = Spread(len(values), rng)
+                pairs = [(values[spread.index(rng)], key) for key in keys]
+            self._update(field, self._without_repeats(field, pairs))
         self.pending_backfills = still
+
+    def _without_repeats(self, field, pairs):
+        """The (value, key) pairs that repeat no combination of a unique set
+        holding ``field``; the rows of the others keep their NULL."""
+        model = field.model
+        rules = [
+            (names, None)
+            for names in unique_sets(model)
+            if len(names) > 1 and field.attname in names
+        ]
+        rules += [
+            (names, predicate)
+            for names, predicate, _ in conditional_unique_sets(model)
+            if field.attname in names
+        ]
+        if not rules:
+            return pairs
+        attnames = [f.attname for f in model._meta.concrete_fields]
+        pk = model._meta.pk.attname
+        rows = {
+            row[pk]: row
+            for row in model._base_manager.using(self.using).values(*attnames)
+        }
+        taken = {names: set() for names, _ in rules}
+        for row in rows.values():
+            _claim(rules, row, taken)
+        return [
+            (value, key)
+            for value, key in pairs
+            if _claim(rules, {**rows[key], field.attname: value}, taken)
+        ]
+
+    def _update(self, field, pairs):
+        """Set ``field`` to value in the row of each (value, primary key) pair."""
+        table = field.model._meta
+        qn = self.connection.ops.quote_name
+        sql = (
+            f"UPDATE {qn(table.db_table)} SET {qn(field.column)} = %s "
+            f"WHERE {qn(table.pk.column)} = %s"
+        )
+        connection = self.connection
+        pk = table.pk
+        params = [
+            (
+                field.get_db_prep_save(value, connection),
+                pk.get_db_prep_save(key, connection),
+            )
+            for value, key in pairs
+        ]
+        with connection.cursor() as cursor:
+            cursor.executemany(sql, params)
 
     def _reset_sequences(self):
         seeded = [s.model for s in self.plan.steps]
@@ -348,6 +387,21 @@ class Run:
         if password:
             return make_password(password, salt=salt)
         return UNUSABLE_PASSWORD_PREFIX + salt * 3
+
+
+def _claim(rules, row, taken):
+    """Add the combinations ``row`` holds to ``taken``, unless one is there
+    already; return whether they were added."""
+    held = [
+        (names, combination([row[a] for a in names], row, predicate))
+        for names, predicate in rules
+    ]
+    held = [(names, values) for names, values in held if values is not None]
+    if any(values in taken[names] for names, values in held):
+        return False
+    for names, values in held:
+        taken[names].add(values)
+    return True
 
 
 def _chunks(iterable, size):

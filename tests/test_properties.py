@@ -9,15 +9,17 @@ models of the ``corpus`` app, with tables. ``seed`` must either fill every
 model with rows that pass the integrity checks, or refuse before writing, with
 a plan problem that names the model, and leave the tables empty.
 
-Shapes the engine gets wrong today are skipped by the property; a minimal
-schema of each is kept as a strict xfail at the end of this module.
+Every shape the property found the engine getting wrong keeps a minimal
+schema in CLOSED_GAPS, at the end of this module, which must seed. A shape
+that cannot be fixed at once is best kept visible the same way: a predicate
+that makes the property reject() it, and its minimal schema as a strict xfail.
 
 CI runs a fixed, derandomized set of examples. To run many more by hand::
 
     SEEDING_HYPOTHESIS_EXAMPLES=1000 pytest tests/test_properties.py
 
-Add ``--hypothesis-show-statistics`` to see how many schemas were seeded,
-refused, or skipped as a known gap.
+Add ``--hypothesis-show-statistics`` to see how many schemas were seeded or
+refused.
 """
 
 import os
@@ -38,7 +40,6 @@ from hypothesis import (
     example,
     given,
     note,
-    reject,
     settings,
 )
 from hypothesis import strategies as st
@@ -48,7 +49,6 @@ from seeding.conf import get_config
 from seeding.exceptions import PlanError
 from seeding.introspection import through_owner
 from seeding.plan import build_plan
-from seeding.values import NUMBER_BY_NAME
 from tests.schemas import INTEGERS, Field, Model, Schema, installed, tables
 
 EXAMPLES = int(os.environ.get("SEEDING_HYPOTHESIS_EXAMPLES", "25"))
@@ -335,30 +335,9 @@ EVERY_KIND = Schema(
 @example(schema=TOO_MANY)
 def test_seed_fills_every_model_or_refuses_before_writing(schema):
     """Any schema is either seeded with sound rows or refused untouched."""
-    gap = known_gap(schema)
-    if gap is not None:
-        event(f"skipped, a known gap: {gap}")
-        reject()
     note(schema.source())
     outcome = seed_or_refuse(schema)
     event(outcome)
-
-
-EXAMPLES_THAT_PASS = [
-    REQUIRED_CYCLE,
-    NULLABLE_CYCLE,
-    NULLABLE_ONE_TO_ONE_CYCLE,
-    SELF_REFERENCES,
-    KEYS,
-    EVERY_KIND,
-    TOO_MANY,
-]
-
-
-@pytest.mark.parametrize("schema", EXAMPLES_THAT_PASS)
-def test_explicit_examples_are_no_known_gap(schema):
-    """The property runs every explicit example instead of skipping it."""
-    assert known_gap(schema) is None
 
 
 def seed_or_refuse(schema):
@@ -501,95 +480,7 @@ def assert_values_fit(model):
             assert choices is None or value in choices, where
 
 
-# -- gaps the engine has today ------------------------------------------------
-#
-# Each gap is a shape the property skips, so that CI stays green, and minimal
-# schemas below that fail today, kept as strict xfails. Once the engine learns
-# a shape, its xfails pass and fail the run: drop the gap, and move its
-# schemas to CLOSED_GAPS.
-
-
-def relations(schema):
-    """(model index, field) for every foreign key and one-to-one field."""
-    return [
-        (index, f)
-        for index, spec in enumerate(schema.models)
-        for f in spec.fields
-        if f.kind in ("fk", "o2o")
-    ]
-
-
-def on_cycle(schema, start, end):
-    """Whether model ``end`` leads back to model ``start`` through keys."""
-    edges = {}
-    for index, f in relations(schema):
-        if f.target != index:
-            edges.setdefault(index, set()).add(f.target)
-    seen, todo = set(), [end]
-    while todo:
-        node = todo.pop()
-        if node == start:
-            return True
-        if node not in seen:
-            seen.add(node)
-            todo.extend(edges.get(node, ()))
-    return False
-
-
-def in_cycle(schema, index, f):
-    return f.target != index and on_cycle(schema, index, f.target)
-
-
-def narrow_number_in_unique_set(schema):
-    """A number in a unique set whose validators leave fewer values than rows."""
-    for spec in schema.models:
-        together = {name for names in spec.unique_together for name in names}
-        for f in spec.fields:
-            if f.name not in together or "max" not in f.options:
-                continue
-            if f.kind not in INTEGERS and f.kind != "float":
-                continue
-            usual = next((lo for p, lo, _ in NUMBER_BY_NAME if p.match(f.name)), 0)
-            low = max(usual, f.options.get("min", usual))
-            if f.options["max"] >= low and f.options["max"] - low < 26:
-                return True
-    return False
-
-
-def key_in_unique_set_into_cycle(schema):
-    for index, spec in enumerate(schema.models):
-        together = {name for names in spec.unique_together for name in names}
-        for f in spec.fields:
-            if f.name not in together or f.kind not in ("fk", "o2o"):
-                continue
-            # A required key into a cycle is seeded: it points forward.
-            if f.target == index or (f.null and in_cycle(schema, index, f)):
-                return True
-    return False
-
-
-def overlapping_unique_sets(schema):
-    """Two unique sets of one model that share a column."""
-    for spec in schema.models:
-        sets = [set(names) for names in spec.unique_together]
-        if any(a & b for i, a in enumerate(sets) for b in sets[i + 1 :]):
-            return True
-    return False
-
-
-UNIQUE_SET_CYCLE = "unique set with a key to its own model or back-filled in a cycle"
-OVERLAPPING_SETS = "two unique sets sharing a column"
-NARROW_COUNTER = "a unique set counting a number past its validators"
-
-GAPS = {
-    UNIQUE_SET_CYCLE: key_in_unique_set_into_cycle,
-    OVERLAPPING_SETS: overlapping_unique_sets,
-    NARROW_COUNTER: narrow_number_in_unique_set,
-}
-
-
-def known_gap(schema):
-    return next((name for name, applies in GAPS.items() if applies(schema)), None)
+# -- shapes the engine once got wrong: their minimal schemas must keep seeding ----
 
 
 def char(name, length=20, **options):
@@ -604,91 +495,59 @@ def o2o(name, target, **options):
     return Field(name, "o2o", target=target, **options)
 
 
-def gap(name, reason, *models_):
-    return pytest.param(
-        name,
-        Schema(list(models_)),
-        marks=pytest.mark.xfail(strict=True, reason=reason),
-        id=f"{name}/{len(models_)} models",
-    )
-
-
-GAP_SCHEMAS = [
-    gap(
-        UNIQUE_SET_CYCLE,
-        "_domain() of a self-reference is the table's rows, empty in the first batch",
-        Model([fk("parent", 0), fk("owner", 0)], unique_together=[["parent", "owner"]]),
-    ),
-    gap(
-        UNIQUE_SET_CYCLE,
-        "_redraw_until_new() counts a back-filled NULL as a repeat, and redraws "
-        "it from the target's rows, none yet",
-        Model([fk("parent", 1)]),
-        Model(
-            [fk("owner", 0, null=True), fk("author", 0)],
-            unique_together=[["owner", "author"]],
-        ),
-    ),
-    gap(
-        OVERLAPPING_SETS,
-        "_count_within_groups() recounts a column that an earlier unique set "
-        "counted already, within other groups",
-        Model([]),
-        Model(
-            [char("value"), fk("parent", 0), Field("level", "int")],
-            unique_together=[["value", "parent"], ["level", "value"]],
-        ),
-    ),
-    gap(
-        OVERLAPPING_SETS,
-        "_unique() redraws one unique set at a time, so redrawing the second "
-        "set's shared column can repeat a combination of the first",
-        Model([]),
-        Model(
-            [Field("flag", "bool"), fk("parent", 0), fk("owner", 0)],
-            unique_together=[["flag", "parent"], ["flag", "owner"]],
-        ),
-    ),
-    gap(
-        NARROW_COUNTER,
-        "_count_within_groups() counts a number up within each group with no "
-        "regard to its validators; the other columns repeat unevenly, so a "
-        "group outgrows the values the number has",
-        Model(
-            [
-                Field(
-                    "status",
-                    "choices",
-                    options={"choices": ["a", "b"], "max_length": 1},
-                ),
-                Field("f", "int", options={"min": 5, "max": 6}),
-            ],
-            unique_together=[["status", "f"]],
-        ),
-    ),
-]
-
-
-@pytest.mark.django_db(transaction=True)
-@pytest.mark.parametrize("name, schema", GAP_SCHEMAS)
-def test_known_gap(name, schema):
-    """A minimal schema of a known gap is seeded with sound rows."""
-    seed_or_refuse(schema)
-
-
-@pytest.mark.parametrize(
-    "name, schema", [p.values for p in GAP_SCHEMAS], ids=[p.id for p in GAP_SCHEMAS]
-)
-def test_property_skips_each_known_gap(name, schema):
-    """The property recognises each minimal schema as the gap it stands for."""
-    assert known_gap(schema) == name
-
-
-# -- gaps closed since: their minimal schemas must keep seeding --------------------
-
 CLOSED_GAPS = {
     "unique text too short for a distinct suffix": Schema(
         [Model([char("name", 1, unique=True)])]
+    ),
+    "unique set with two keys to its own model": Schema(
+        [
+            Model(
+                [fk("parent", 0), fk("owner", 0)],
+                unique_together=[["parent", "owner"]],
+            )
+        ]
+    ),
+    "unique set with a key back-filled in a cycle": Schema(
+        [
+            Model([fk("parent", 1)]),
+            Model(
+                [fk("owner", 0, null=True), fk("author", 0)],
+                unique_together=[["owner", "author"]],
+            ),
+        ]
+    ),
+    "two unique sets sharing the column one of them counts": Schema(
+        [
+            Model([]),
+            Model(
+                [char("value"), fk("parent", 0), Field("level", "int")],
+                unique_together=[["value", "parent"], ["level", "value"]],
+            ),
+        ]
+    ),
+    "two unique sets sharing a column both redraw": Schema(
+        [
+            Model([]),
+            Model(
+                [Field("flag", "bool"), fk("parent", 0), fk("owner", 0)],
+                unique_together=[["flag", "parent"], ["flag", "owner"]],
+            ),
+        ]
+    ),
+    "a unique set counting a number past its validators": Schema(
+        [
+            Model(
+                [
+                    Field(
+                        "status",
+                        "choices",
+                        options={"choices": ["a", "b"], "max_length": 1},
+                    ),
+                    Field("f", "int", options={"min": 5, "max": 6}),
+                ],
+                unique_together=[["status", "f"]],
+            )
+        ]
     ),
     "one-to-one primary key in a unique set": Schema(
         [
@@ -817,7 +676,6 @@ CLOSED_GAPS = {
 def test_closed_gap_stays_closed(schema):
     """A schema the engine once got wrong is seeded with sound rows."""
     assert seed_or_refuse(schema) == "seeded"
-    assert known_gap(schema) is None
 
 
 @pytest.mark.django_db(transaction=True)
