@@ -14,6 +14,7 @@ import decimal
 import ipaddress
 import random
 import re
+import unicodedata
 import uuid
 from functools import cached_property
 
@@ -261,7 +262,13 @@ class Text(Column):
                 value = value[:max_length].rstrip()
             values.append(value)
         # Distinct, in draw order: the unique suffix scheme relies on it.
-        return list(dict.fromkeys(v for v in values if v)) or ["x"]
+        # Distinct as MySQL's default collations compare, too, regardless of
+        # case and accents, or "Anna" and "anna" would break a unique rule.
+        distinct = {}
+        for value in values:
+            if value:
+                distinct.setdefault(folded(value), value)
+        return list(distinct.values()) or ["x"]
 
     def sample(self, rng, n):
         return rng.choices(self.pool, k=n)
@@ -289,6 +296,12 @@ class Text(Column):
         if suffixed >= POOL_SIZE:
             return suffixed  # No pool is larger: no need to draw one.
         return max(len(self.pool), suffixed)
+
+
+def folded(text):
+    """``text`` as a case- and accent-insensitive collation compares it."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 class Email(Text):

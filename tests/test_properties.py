@@ -549,6 +549,9 @@ CLOSED_GAPS = {
             )
         ]
     ),
+    "unique text that repeats but for case, as MySQL compares it": Schema(
+        [Model([char("age", 1, unique=True)])]
+    ),
     "one-to-one primary key in a unique set": Schema(
         [
             Model([]),
