@@ -4,11 +4,12 @@ column values, recipe values and the values a seed module gave, then unique
 rules and check constraints, then one insert per table.
 """
 
+import collections
 import datetime
 import functools
-import json
 import operator
 import random
+from dataclasses import dataclass
 
 import faker
 from django.conf import settings
@@ -17,24 +18,33 @@ from django.db import models
 from django.db.backends.base.operations import BaseDatabaseOperations
 from model_bakery import random_gen
 
-from .constraints import check_conditions, conditional_unique_sets, unique_sets
+from .constraints import (
+    as_tuple,
+    check_conditions,
+    combination,
+    conditional_unique_sets,
+    hashable,
+    unique_sets,
+)
 from .exceptions import SeedFailed
 from .introspection import (
     Treatment,
     forward_relations,
     generic_foreign_keys,
+    key_targets,
     multi_column_relations,
 )
-from .keys import Pool, Spread, coalesce, iterate, root_of, roots_of, tables_of
+from .keys import (
+    AUTO_FIELDS,
+    Pool,
+    Spread,
+    coalesce,
+    is_auto,
+    root_of,
+    roots_of,
+    tables_of,
+)
 from .values import column_for, rng_for
-
-AUTO_FIELDS = ("AutoField", "BigAutoField", "SmallAutoField")
-
-
-def is_auto(model):
-    """Whether the database would number ``model``'s rows itself."""
-    return model._meta.pk.get_internal_type() in AUTO_FIELDS
-
 
 PLAIN = {
     models.IntegerField,
@@ -97,22 +107,29 @@ class Writer:
         self.relations = {}
         self.points_forward = False
         for field in forward_relations(model):
-            if (
+            target = field.related_model._meta.concrete_model
+            if target is model:
+                kind = "self"
+            elif field in forward:
+                kind = "backfill" if field.null else "forward"
+            else:
+                kind = "parent"
+            # MySQL checks a key as soon as its row is written: rows that
+            # point at rows written after them, by their primary key too,
+            # need the checks off.
+            self.points_forward |= kind in ("self", "forward") and not field.null
+            if not (
                 field.attname in self.parent_links
                 or field.attname in gfk_columns
                 or field.primary_key
             ):
-                continue
-            target = field.related_model._meta.concrete_model
-            if target is model:
-                kind = "self"
-                self.points_forward |= not field.null
-            elif field in forward:
-                kind = "backfill" if field.null else "forward"
-                self.points_forward |= not field.null
-            else:
-                kind = "parent"
-            self.relations[field.attname] = (field, kind)
+                self.relations[field.attname] = (field, kind)
+        self.backfills = [
+            field for field, kind in self.relations.values() if kind == "backfill"
+        ]
+        # The keys of the rows whose back-filled keys are NULL until later.
+        self.waiting = []
+        self.key_targets = key_targets(model)
         self.columns = {}
         for field in self.fields:
             if (
@@ -127,13 +144,18 @@ class Writer:
         self.conditions, _ = check_conditions(model)
         self.spreads = {}
         self.one_to_one = {}
+        # Per self one-to-one key: the rows no key points at yet.
+        self.unpointed = {}
         self.groups = {}
         self.taken = {}
+        self.targets = {}
         self.new_keys = {}
-        self.self_keys = []
-        self.has_self_reference = any(
-            kind == "self" for _, kind in self.relations.values()
-        )
+        # The values self-references point at, in the rows of earlier batches.
+        self.earlier = {
+            field.target_field.attname: []
+            for field, kind in self.relations.values()
+            if kind == "self"
+        }
         if step.existing:
             self._load_taken()
         self.prep = {f.attname: self._prep(f) for f in self.fields}
@@ -187,10 +209,10 @@ class Writer:
         """Values of unique rules that rows from earlier runs already use."""
         manager = self.model._base_manager.using(self.run.using)
         for names in self.uniques:
-            self.taken[names] = {_hashable(row) for row in manager.values_list(*names)}
+            self.taken[names] = {hashable(row) for row in manager.values_list(*names)}
         for names, _, condition in self.conditional_uniques:
             rows = manager.filter(condition).values_list(*names)
-            self.taken[names] = {_hashable(row) for row in rows}
+            self.taken[names] = {hashable(row) for row in rows}
 
     # -- one batch -----------------------------------------------------------
 
@@ -206,9 +228,14 @@ class Writer:
                     f"{self.label} has no field {name!r} (from the seed module's rows())."
                 )
             given[field.attname] = [self._given(row, name) for row in partials]
+        # Values that keys of earlier steps point at bind like the seed module's.
+        for attname, values in self.run.previews.get(self.model, {}).items():
+            if attname not in self.primary:
+                given[attname] = values[offset : offset + n]
         data.update(self._keys(offset, n, given))
         for attname, (field, kind) in self.relations.items():
-            data[attname] = self._relation(field, kind, rng(attname), offset, n, data)
+            if kind != "self":
+                data[attname] = self._relation(field, kind, rng(attname), n)
         for gfk in self.gfks:
             data.update(self._generic(gfk, rng(gfk.name), n))
         for attname, column in self.columns.items():
@@ -217,18 +244,31 @@ class Writer:
             data[attname] = values
         for relation in self.multi_column:
             data.update(self._multi_column(relation, rng(relation.name), n))
-        for attname, values in given.items():
-            data[attname] = [
-                value if value is not MISSING else data[attname][i]
-                for i, value in enumerate(values)
-            ]
+        self._give(data, given, list(data))
         if self.is_user and "password" in data and "password" not in given:
             data["password"] = [self.run.password] * n
-        self._unique(data, n, rng("unique"), given)
+        unique = rng("unique")
+        self._unique_columns(data, n, unique, given)
+        # Self-references may point at this batch's rows: they are drawn once
+        # the values they point at (a to_field column) are final.
+        for attname, (field, kind) in self.relations.items():
+            if kind == "self":
+                data[attname] = self._self_reference(field, rng(attname), n, data)
+                self._give(data, given, [attname])
+        self._unique_sets(data, n, unique, given)
         self._check(data, n, rng("check"))
         self._insert(data, n)
-        if self.has_self_reference:
-            self.self_keys.extend(data[self.model._meta.pk.attname])
+        for attname, values in self.earlier.items():
+            values.extend(data[attname])
+
+    def _give(self, data, given, attnames):
+        """Keep the seed module's values where it gave one."""
+        for attname in attnames:
+            if attname in given:
+                data[attname] = [
+                    value if value is not MISSING else data[attname][i]
+                    for i, value in enumerate(given[attname])
+                ]
 
     def _given(self, row, name):
         if name not in row:
@@ -244,26 +284,28 @@ class Writer:
             # Its key is its columns, made unique with the other unique sets.
             return {}
         keys = {}
+        own = root_of(self.model)
         for root in roots_of(self.model):
-            if root is root_of(self.model) and self.model in self.run.allocated:
-                values = self.run.allocated[self.model][offset : offset + n]
-            elif root._meta.pk.attname in given and root is root_of(self.model):
+            if root is own and self.step.count is not None:
+                # Decided for the whole step at once, as other steps'
+                # keys may already point at them.
+                pk = self.model._meta.pk
+                values = self.run.preview(self.model, pk)[offset : offset + n]
+            elif root is own and root._meta.pk.attname in given:
                 values = given[root._meta.pk.attname]
             elif root._meta.pk.is_relation:
                 # A one-to-one primary key: the key is the parent's.
                 field = root._meta.pk
-                target = field.related_model._meta.concrete_model
                 rng = rng_for(self.seed, self.label, field.name, offset)
-                values = self._one_to_one(
-                    field, self._target_values(field, target), rng, n
-                )
+                values = self._one_to_one(field, self._targets(field), rng, n)
             elif is_auto(root):
                 values = self.run._allocate(root, n)
             else:
                 column = column_for(root._meta.pk, self.run.values)
                 rng = rng_for(self.seed, self.label, "pk", offset)
                 existing = self.run.plan.existing.get(root, 0)
-                values = self.run._distinct(column, rng, existing + offset, n, root)
+                taken = set(self.run.pool(root))
+                values = self.run._distinct(column, rng, existing + offset, n, taken)
             keys[root] = list(values)
             self.new_keys.setdefault(root, []).append(values)
         data = {}
@@ -273,39 +315,17 @@ class Writer:
             data[attname] = keys[root_of(field.related_model._meta.concrete_model)]
         return data
 
-    def _relation(self, field, kind, rng, offset, n, data):
-        nullable = field.null
+    def _relation(self, field, kind, rng, n):
         if kind == "backfill":
             return [None] * n
-        if kind == "self":
-            existing = self.run.pool(self.model)
-            own = data[self.model._meta.pk.attname]
-            values = []
-            for i in range(n):
-                available = len(existing) + len(self.self_keys) + i
-                if available == 0 or (nullable and rng.random() >= self.run.ratio):
-                    values.append(None if nullable else own[i])
-                    continue
-                index = rng.randrange(available)
-                if index < len(existing):
-                    values.append(existing[index])
-                elif index - len(existing) < len(self.self_keys):
-                    values.append(self.self_keys[index - len(existing)])
-                else:
-                    values.append(own[index - len(existing) - len(self.self_keys)])
-            return self._to_field(field, values)
-        target = field.related_model._meta.concrete_model
-        if kind == "forward":
-            pool = Pool()
-            pool.add(self.run.pool(target))
-            pool.add(self.run.preview(target))
-        else:
-            pool = self._target_values(field, target)
+        pool = self._targets(field)
+        nullable = field.null
         if not len(pool):
             if nullable:
                 return [None] * n
+            target = field.related_model._meta.label
             raise SeedFailed(
-                f"{self.label}.{field.name} needs a row of {target._meta.label}; there is none."
+                f"{self.label}.{field.name} needs a row of {target}; there is none."
             )
         if field.unique:
             return self._one_to_one(field, pool, rng, n)
@@ -322,20 +342,27 @@ class Writer:
             for _ in range(n)
         ]
 
-    def _target_values(self, field, target):
-        if field.target_field.primary_key:
-            return self.run.pool(target)
-        pool = Pool()
-        name = field.target_field.attname
-        pool.add(
-            list(
-                target._base_manager.using(self.run.using)
-                .exclude(**{f"{name}__isnull": True})
-                .order_by("pk")
-                .values_list(name, flat=True)
-            )
-        )
-        return pool
+    def _self_reference(self, field, rng, n, data):
+        """Point at earlier rows of the model; a required key's first row at itself."""
+        if field.unique:
+            return self._self_one_to_one(field, rng, n, data)
+        column = field.target_field.attname
+        existing, earlier = self._targets(field), self.earlier[column]
+        own = data[column]
+        values = []
+        for i in range(n):
+            available = len(existing) + len(earlier) + i
+            if available == 0 or (field.null and rng.random() >= self.run.ratio):
+                values.append(None if field.null else own[i])
+                continue
+            index = rng.randrange(available)
+            if index < len(existing):
+                values.append(existing[index])
+            elif index - len(existing) < len(earlier):
+                values.append(earlier[index - len(existing)])
+            else:
+                values.append(own[index - len(existing) - len(earlier)])
+        return values
 
     def _multi_column(self, relation, rng, n):
         """Copy one target row's values into all the columns of a relation."""
@@ -358,35 +385,44 @@ class Writer:
         chosen = [rows[spread.index(rng)] for _ in range(n)]
         return {name: [row[i] for row in chosen] for i, name in enumerate(names)}
 
-    def _to_field(self, field, keys):
-        if field.target_field.primary_key:
-            return keys
-        name = field.target_field.attname
-        lookup = dict(
-            self.model._base_manager.using(self.run.using)
-            .filter(pk__in=[k for k in keys if k is not None])
-            .values_list("pk", name)
-        )
-        return [lookup.get(k, k) for k in keys]
+    def _self_one_to_one(self, field, rng, n, data):
+        """Each row pointed at once at most: by itself, or by a later row."""
+        free = self.unpointed.get(field.attname)
+        if free is None:
+            used = set(self.run.stored(self.model, field))
+            free = [value for value in self._targets(field) if value not in used]
+            self.unpointed[field.attname] = free
+        own = data[field.target_field.attname]
+        values = []
+        for i in range(n):
+            # A required key may always point at its own row, the last choice.
+            choices = len(free) + (not field.null)
+            if not choices or (field.null and rng.random() >= self.run.ratio):
+                values.append(None)
+            elif (index := rng.randrange(choices)) < len(free):
+                free[index], free[-1] = free[-1], free[index]
+                values.append(free.pop())
+            else:
+                values.append(own[i])
+                continue  # The row points at itself: no later row may.
+            free.append(own[i])
+        return values
+
+    def _targets(self, field):
+        """What a key may hold: the same for the whole step, so read once."""
+        if field.attname not in self.targets:
+            target = field.related_model._meta.concrete_model
+            # A self-reference points only at rows written before its own.
+            read = self.run.values_of if target is self.model else self.run.targets
+            self.targets[field.attname] = read(field)
+        return self.targets[field.attname]
 
     def _one_to_one(self, field, pool, rng, n):
         """Each parent at most once: walk a shuffled list of the free ones."""
         state = self.one_to_one.get(field.attname)
         if state is None:
-            used = (
-                set(
-                    self.model._base_manager.using(self.run.using)
-                    .exclude(**{f"{field.attname}__isnull": True})
-                    .values_list(field.attname, flat=True)
-                )
-                if self.step.existing
-                else ()
-            )
-            free = (
-                [pool[i] for i in range(len(pool)) if pool[i] not in used]
-                if used
-                else list(iterate(pool))
-            )
+            used = set(self.run.stored(self.model, field)) if self.step.existing else ()
+            free = [key for key in pool if key not in used]
             rng_for(self.seed, self.label, field.name, "one-to-one").shuffle(free)
             state = self.one_to_one[field.attname] = iter(free)
         values = []
@@ -442,7 +478,8 @@ class Writer:
         ):
             return [field.default] * n
         values = column.sample(rng, n)
-        if field.null or field.blank:
+        # A NULL where keys point would be a row no key can point at.
+        if (field.null or field.blank) and field not in self.key_targets:
             empty = (
                 None
                 if field.null
@@ -485,25 +522,74 @@ class Writer:
 
     # -- rules ---------------------------------------------------------------
 
-    def _unique(self, data, n, rng, given):
-        """Rewrite the values that unique rules would reject."""
-        # Counters go last: they keep each group distinct only as long as
-        # nothing redraws the group's other columns afterwards.
-        counted = []
+    def _unique_columns(self, data, n, rng, given):
+        """Rewrite the values that unique columns would reject."""
         for names in self.uniques:
             if len(names) == 1:
                 self._unique_column(names[0], data, n, rng, given)
-            elif self._free(names, given):
-                counted.append(names)
-            else:
-                self._redraw_until_new(names, data, n, rng, given)
-        for names, predicate, _ in self.conditional_uniques:
-            self._redraw_until_new(names, data, n, rng, given, predicate)
-        for names in counted:
-            self._count_within_groups(names, data, n, rng, given)
+
+    def _unique_sets(self, data, n, rng, given):
+        """Give each row combinations no unique set holds yet, all sets at once."""
+        rules = self._set_rules(given)
+        if not rules:
+            return
+        # The columns are read in place: a redraw writes into them.
+        checked = [(r, [data[a] for a in r.names]) for r in rules if r.counter is None]
+        counted = [rule for rule in rules if rule.counter is not None]
+        for rule, _ in checked:
+            self.taken.setdefault(rule.names, set())
+        for i in range(n):
+            held, counts = self._settle(Row(data, i), checked, counted, rng, given)
+            for rule, values in held:
+                if values is not None:
+                    self.taken[rule.names].add(values)
+            for rule, (group, k, value) in counts.items():
+                self.groups.setdefault(rule.names, {})[group] = k
+                data[rule.counter][i] = value
+
+    def _settle(self, row, checked, counted, rng, given):
+        """Redraw the row until no set repeats a combination; return the
+        combinations it holds and the counts it takes."""
+        i = row.i
+        for attempt in range(1, MAX_ATTEMPTS + 1):
+            held = [
+                (rule, combination([c[i] for c in columns], row, rule.predicate))
+                for rule, columns in checked
+            ]
+            clashes = [r for r, values in held if values in self.taken[r.names]]
+            counts = {}
+            if counted and not clashes:
+                # Counters go last: a row's groups are known once the other
+                # sets are content with it.
+                counts = {rule: self._count(rule, row, rng) for rule in counted}
+                clashes = [rule for rule, count in counts.items() if count is None]
+            if not clashes:
+                return held, counts
+            if attempt == MAX_ATTEMPTS or not self._redraw(clashes, row, rng, given):
+                raise SeedFailed(
+                    f"{self.label}: cannot find a new combination for unique "
+                    f"({', '.join(clashes[0].names)}) after {attempt} attempts."
+                )
+
+    def _set_rules(self, given):
+        """The unique sets of more than one column, and the column each counts."""
+        sets = [names for names in self.uniques if len(names) > 1]
+        conditional = [(names, p) for names, p, _ in self.conditional_uniques]
+        # A counter belongs to one set only: counted up within the groups of
+        # one set, it would repeat another's combinations.
+        shares = collections.Counter(
+            a for names in [*sets, *(names for names, _ in conditional)] for a in names
+        )
+        rules = []
+        for names in sets:
+            # The last free column counts (a number, a day), the others vary.
+            free = [a for a in self._free(names, given) if shares[a] == 1]
+            rules.append(SetRule(names, counter=free[-1] if free else None))
+        rules += [SetRule(names, predicate) for names, predicate in conditional]
+        return rules
 
     def _free(self, names, given):
-        """The columns of a unique set with unbounded values the engine draws."""
+        """The columns of a unique set with values the engine draws from no list."""
         return [
             a
             for a in names
@@ -546,80 +632,85 @@ class Writer:
         self.groups[attname] = index
         data[attname] = values
 
-    def _count_within_groups(self, names, data, n, rng, given):
-        """Make one unbounded column count up within each group of the others."""
-        # The last free column counts (a number, a day), the others vary.
-        counter_name = self._free(names, given)[-1]
-        column = self.columns[counter_name]
-        taken = self.taken.setdefault(names, set())
-        counters = self.groups.setdefault(names, {})
-        position = names.index(counter_name)
-        for i in range(n):
-            key = _row(data[a][i] for a in names if a != counter_name)
-            k = counters.get(key, 0)
-            while True:
-                value = column.distinct(rng, k, 1)[0]
-                k += 1
-                row = list(key)
-                row.insert(position, value)
-                if _hashable(row) not in taken:
-                    break
-            counters[key] = k
-            data[counter_name][i] = value
+    def _count(self, rule, row, rng):
+        """(group, next count, value): the row's counter, counted up within the
+        group of its other columns; None once the group has no value left."""
+        column = self.columns[rule.counter]
+        position = rule.names.index(rule.counter)
+        # A plain tuple: the counter's value is inserted into it below.
+        group = as_tuple(row[a] for a in rule.names if a != rule.counter)
+        taken = self.taken.get(rule.names, ())
+        k = self.groups.get(rule.names, {}).get(group, 0)
+        # A short column (a number capped by validators) runs out of values.
+        capacity = column.capacity()
+        while capacity is None or k < capacity:
+            value = column.distinct(rng, k, 1)[0]
+            k += 1
+            values = list(group)
+            values.insert(position, value)
+            if hashable(values) not in taken:
+                return group, k, value
+        return None
 
-    def _redraw_until_new(self, names, data, n, rng, given, predicate=None):
-        """Redraw the controllable columns of a row until its combination is new."""
-        taken = self.taken.setdefault(names, set())
+    def _redraw(self, rules, row, rng, given):
+        """Draw again the row's values that the rules' combinations are made of,
+        where the engine chose them; False when it chose none."""
         fixed = {*given, *self.recipe}
-        controllable = [
-            a for a in names if a not in fixed and a not in self.gfk_columns
-        ]
+        names = dict.fromkeys(
+            a for rule in rules for a in rule.names if a != rule.counter
+        )
+        redrawn = False
+        for attname in names:
+            if attname not in fixed and self._redrawable(attname):
+                row.data[attname][row.i] = self._draw(attname, row, rng)
+                redrawn = True
         # A generic relation's two columns are redrawn together, as a pair.
-        generic = [
-            g
-            for g in dict.fromkeys(
-                self.gfk_columns[a] for a in names if a in self.gfk_columns
-            )
-            if not fixed & set(self._generic_columns(g))
-        ]
-        domains = {a: self._domain(a) for a in controllable}
-        for i in range(n):
-            if (
-                predicate is not None
-                and predicate({a: v[i] for a, v in data.items()}) is not True
-            ):
-                continue
-            row = _hashable(data[a][i] for a in names)
-            attempts = 0
-            while row in taken:
-                attempts += 1
-                if attempts > 1000 or not (controllable or generic):
-                    raise SeedFailed(
-                        f"{self.label}: cannot find a new combination for unique "
-                        f"({', '.join(names)}) after {attempts} attempts."
-                    )
-                for a in controllable:
-                    domain = domains[a]
-                    if domain is None:
-                        data[a][i] = self.columns[a].sample(rng, 1)[0]
-                    else:
-                        data[a][i] = domain[rng.randrange(len(domain))]
-                for gfk in generic:
-                    for a, values in self._generic(gfk, rng, 1).items():
-                        data[a][i] = values[0]
-                row = _hashable(data[a][i] for a in names)
-            taken.add(row)
+        gfks = dict.fromkeys(
+            self.gfk_columns[a] for a in names if a in self.gfk_columns
+        )
+        for gfk in gfks:
+            if not fixed & set(self._generic_columns(gfk)):
+                for a, values in self._generic(gfk, rng, 1).items():
+                    row.data[a][row.i] = values[0]
+                redrawn = True
+        return redrawn
+
+    def _redrawable(self, attname):
+        """Whether a unique set may have the engine draw the column again."""
+        if (attname,) in self.uniques:
+            return False  # Distinct already, and needs to stay so.
+        if attname in self.relations:
+            # A back-filled key is NULL until its target's rows exist.
+            return self.relations[attname][1] != "backfill"
+        return self.columns.get(attname) is not None
+
+    def _draw(self, attname, row, rng):
+        """Another value for the row's column, from those it could have had."""
+        if attname in self.relations:
+            field, kind = self.relations[attname]
+            if kind == "self":
+                targets = self._rows_before(field, row)
+            else:
+                targets = self._targets(field)
+            return targets[rng.randrange(len(targets))]
+        column = self.columns[attname]
+        if column.domain is None:
+            return column.sample(rng, 1)[0]
+        return column.domain[rng.randrange(len(column.domain))]
+
+    def _rows_before(self, field, row):
+        """What a self-reference of ``row`` may hold: the rows before it, and
+        the row itself when the key is required."""
+        column = field.target_field.attname
+        targets = Pool()
+        targets.add(self._targets(field))
+        targets.add(self.earlier[column])
+        targets.add(row.data[column][: row.i + (not field.null)])
+        return targets
 
     def _generic_columns(self, gfk):
         meta = self.model._meta
         return [meta.get_field(n).attname for n in (gfk.ct_field, gfk.fk_field)]
-
-    def _domain(self, attname):
-        if attname in self.relations:
-            field, _ = self.relations[attname]
-            return self._target_values(field, field.related_model._meta.concrete_model)
-        column = self.columns[attname]
-        return column.domain
 
     def _check(self, data, n, rng):
         for condition in self.conditions:
@@ -659,22 +750,51 @@ class Writer:
                             stream.write_row(row)
                 else:
                     cursor.executemany(sql, list(rows))
-        for attname, (field, kind) in self.relations.items():
-            if kind == "backfill":
-                self.run.pending_backfills.append(
-                    (field, self.model, list(data[self.model._meta.pk.attname]))
-                )
+        if self.backfills:
+            self.waiting.extend(data[self.model._meta.pk.attname])
 
     def close(self):
-        """Offer the new keys to the models that point at this one."""
+        """Offer the new keys to the models that point at this one, and leave
+        the keys to back-fill to the run."""
         for root, parts in self.new_keys.items():
             keys = coalesce(parts)
             for model in [self.model, *self.model._meta.get_parent_list()]:
                 if root_of(model) is root:
                     self.run.pool(model).add(keys)
+        for field in self.backfills:
+            self.run.pending_backfills.append((field, self.model, self.waiting))
 
 
 MISSING = object()
+
+#: Draws of one row's values before a unique set is declared unsatisfiable.
+MAX_ATTEMPTS = 1000
+
+
+@dataclass(frozen=True, eq=False)
+class SetRule:
+    """A unique set of several columns, as one batch keeps it."""
+
+    names: tuple
+    #: A conditional set binds only the rows that meet its condition.
+    predicate: object = None
+    #: The column counted up within each group of the others, if any; the
+    #: other sets are redrawn until their combination is new.
+    counter: str | None = None
+
+
+class Row:
+    """Row ``i`` of a batch's columns, read like a dict of attnames."""
+
+    def __init__(self, data, i):
+        self.data, self.i = data, i
+
+    def __getitem__(self, attname):
+        return self.data[attname][self.i]
+
+    def get(self, attname, default=None):
+        values = self.data.get(attname)
+        return default if values is None else values[self.i]
 
 
 def _can_copy(connection):
@@ -682,35 +802,6 @@ def _can_copy(connection):
         return False
     connection.ensure_connection()
     return hasattr(connection.connection.cursor(), "copy")
-
-
-def _hashable(values):
-    """
-    A row of unique values as a set member. Rows of several small whole
-    numbers (foreign keys, mostly) are packed into one int: a third of the
-    memory of a tuple of ints, for sets that hold every row of a table.
-    """
-    row = tuple(values)
-    if len(row) > 1:
-        key = 0
-        for value in row:
-            if type(value) in WHOLE and 0 <= value <= 0xFFFFFFFF:
-                key = key << 32 | value
-            else:
-                return _row(row)
-        return key
-    return _row(row)
-
-
-WHOLE = frozenset((int, bool))
-
-
-def _row(values):
-    """A row of values as a tuple; JSON values, dicts and lists, serialised."""
-    return tuple(
-        json.dumps(v, sort_keys=True, default=str) if isinstance(v, (dict, list)) else v
-        for v in values
-    )
 
 
 #: What _adapter() returns for a value the driver takes unchanged.

@@ -9,6 +9,7 @@ repaired. Conditions beyond that are reported by the plan.
 
 import datetime
 import decimal
+import json
 import operator
 
 from django.db.models import CheckConstraint, F, Q, UniqueConstraint
@@ -17,9 +18,10 @@ from django.db.models import CheckConstraint, F, Q, UniqueConstraint
 def unique_sets(model):
     """Tuples of attnames that must be unique together, the pk excluded."""
     meta = model._meta
+    pk = tuple(f.attname for f in meta.pk_fields)
     sets = []
     if meta.is_composite_pk:
-        sets.append(tuple(f.attname for f in meta.pk_fields))
+        sets.append(pk)
     for field in meta.local_concrete_fields:
         if field.unique and not field.primary_key:
             sets.append((field.attname,))
@@ -32,9 +34,56 @@ def unique_sets(model):
             names = constraint.fields or _expression_fields(constraint.expressions)
             if names:
                 sets.append(tuple(meta.get_field(n).attname for n in names))
-    # A set that contains a unique column is implied by it.
-    singles = {s[0] for s in sets if len(s) == 1}
-    return list(dict.fromkeys(s for s in sets if len(s) == 1 or not singles & set(s)))
+    # A set that holds the primary key or a smaller unique set is implied by
+    # it; one that repeats another in a different order is the same rule.
+    smaller = [set(pk), *map(set, sets)]
+    kept = {}
+    for names in sets:
+        if not any(other < set(names) for other in smaller):
+            kept.setdefault(frozenset(names), names)
+    return list(kept.values())
+
+
+def combination(values, row, predicate=None):
+    """
+    The ``values`` a row (attname -> value) holds in a unique set, as a set
+    member; None when the rule does not bind the row: a NULL never repeats
+    in SQL, and a conditional rule binds only the rows that meet it.
+    """
+    if None in values:
+        return None
+    if predicate is not None and predicate(row) is not True:
+        return None
+    return hashable(values)
+
+
+def hashable(values):
+    """
+    A row of unique values as a set member. Rows of several small whole
+    numbers (foreign keys, mostly) are packed into one int: a third of the
+    memory of a tuple of ints, for sets that hold every row of a table.
+    """
+    row = as_tuple(values)
+    if len(row) > 1:
+        key = 0
+        for value in row:
+            if type(value) in WHOLE and 0 <= value <= 0xFFFFFFFF:
+                key = key << 32 | value
+            else:
+                return row
+        return key
+    return row
+
+
+WHOLE = frozenset((int, bool))
+
+
+def as_tuple(values):
+    """Values as a tuple that hashes: JSON values (dicts, lists) serialised."""
+    return tuple(
+        json.dumps(v, sort_keys=True, default=str) if isinstance(v, (dict, list)) else v
+        for v in values
+    )
 
 
 def conditional_unique_sets(model):

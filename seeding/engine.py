@@ -6,7 +6,8 @@ Primary keys are decided here rather than by the database: integer keys are
 allocated from the table's current maximum, other keys generated. Knowing
 every key up front is what lets a row point at rows of a cycle that are
 inserted later, lets multi-table inheritance write each ancestor table with
-the same key, and keeps the data identical for the same seed.
+the same key, and keeps the data identical for the same seed. A column that
+such a key names instead (``to_field``) is decided up front the same way.
 """
 
 import contextlib
@@ -20,10 +21,11 @@ from django.core.management.color import no_style
 from django.db import connections, models, transaction
 from model_bakery import random_gen
 
-from .batches import Writer, is_auto
+from .batches import Writer
+from .constraints import combination, conditional_unique_sets, unique_sets
 from .exceptions import SeedFailed
 from .introspection import parse_labels
-from .keys import Pool, Spread, iterate, root_of, tables_of
+from .keys import Pool, Spread, is_auto, root_of, tables_of
 from .values import ValueContext, column_for, rng_for
 
 
@@ -90,7 +92,7 @@ class Run:
         )
         self.pools = {}
         self.next_pk = {}
-        self.allocated = {}
+        self.previews = {}
         self.done = set()
         self.pending_backfills = []
         self.unchecked_tables = []
@@ -131,31 +133,84 @@ class Run:
         self.next_pk[root] += n
         return range(start, start + n)
 
-    def preview(self, model):
-        """The keys a planned model's rows will get, before they are inserted."""
-        if model not in self.allocated:
-            step = self.plan.step(model)
-            root = root_of(model)
-            if is_auto(root):
-                self.allocated[model] = self._allocate(root, step.count)
-            else:
-                rng = rng_for(self.plan.seed, model._meta.label, "pk")
-                column = column_for(root._meta.pk, self.values)
-                offset = self.plan.existing.get(root, 0)
-                self.allocated[model] = self._distinct(
-                    column, rng, offset, step.count, root
-                )
-        return self.allocated[model]
+    def values_of(self, field):
+        """What a key through ``field`` can hold now: the values of its target
+        column in the rows that exist."""
+        target = field.related_model._meta.concrete_model
+        column = field.target_field
+        if column.primary_key:
+            return self.pool(target)
+        values = Pool()
+        values.add(self.stored(target, column))
+        return values
 
-    def _distinct(self, column, rng, offset, n, model):
-        taken = set(self.pool(model)) if len(self.pool(model)) else ()
+    def targets(self, field):
+        """What a key through ``field`` may hold: the values of the rows that
+        exist and, while the target's step is still to come, of the rows it
+        will insert (a key that points forward)."""
+        target = field.related_model._meta.concrete_model
+        values = self.values_of(field)
+        if target in self.done or self.plan.step(target) is None:
+            return values
+        both = Pool()
+        both.add(values)
+        both.add(self.preview(target, field.target_field))
+        return both
+
+    def preview(self, model, column):
+        """The values of ``column`` that a planned model's rows will get,
+        decided before they are inserted so that keys can point at them."""
+        decided = self.previews.setdefault(model, {})
+        if column.attname not in decided:
+            count = self.plan.step(model).count
+            if column.primary_key:
+                decided[column.attname] = self._new_keys(model, count)
+            else:
+                decided[column.attname] = self._distinct(
+                    column_for(column, self.values),
+                    rng_for(self.plan.seed, model._meta.label, column.name),
+                    self.plan.existing.get(model, 0),
+                    count,
+                    set(self.stored(model, column)),
+                )
+        return decided[column.attname]
+
+    def _new_keys(self, model, n):
+        """Primary keys for n new rows of ``model``."""
+        root = root_of(model)
+        if is_auto(root):
+            return self._allocate(root, n)
+        held = set(self.pool(root))
+        rng = rng_for(self.plan.seed, model._meta.label, "pk")
+        pk = root._meta.pk
+        if pk.is_relation:
+            # A one-to-one primary key: keys of the target no row holds yet.
+            free = [key for key in self.targets(pk) if key not in held]
+            rng.shuffle(free)
+            return free[:n]
+        column = column_for(pk, self.values)
+        return self._distinct(column, rng, self.plan.existing.get(root, 0), n, held)
+
+    def _distinct(self, column, rng, offset, n, taken):
+        """n distinct values of ``column`` from index ``offset`` on, none taken."""
         values, index = [], offset
         while len(values) < n:
-            for value in column.distinct(rng, index, n - len(values)):
+            wanted = n - len(values)
+            for value in column.distinct(rng, index, wanted):
                 if value not in taken:
                     values.append(value)
-            index += n
+            # The next indices, none skipped: a short column has few to spare.
+            index += wanted
         return values
+
+    def stored(self, model, column):
+        """The values of ``column`` in ``model``'s rows, NULL aside."""
+        return list(
+            model._base_manager.using(self.using)
+            .exclude(**{f"{column.attname}__isnull": True})
+            .order_by("pk")
+            .values_list(column.attname, flat=True)
+        )
 
     # Running ---------------------------------------------------------------
 
@@ -259,40 +314,74 @@ class Run:
             if target not in self.done:
                 still.append((field, model, keys))
                 continue
-            pool = self.pool(target)
-            if not len(pool):
+            values = self.values_of(field)
+            if not len(values):
                 continue
             rng = rng_for(self.plan.seed, model._meta.label, field.name, "backfill")
             keys = [key for key in keys if rng.random() < self.ratio]
             if field.unique:
                 # A one-to-one key: each target at most once, and none that
                 # a row of an earlier run already holds.
-                used = set(
-                    field.model._base_manager.using(self.using)
-                    .exclude(**{f"{field.attname}__isnull": True})
-                    .values_list(field.attname, flat=True)
-                )
-                free = [key for key in iterate(pool) if key not in used]
+                used = set(self.stored(field.model, field))
+                free = [value for value in values if value not in used]
                 rng.shuffle(free)
                 pairs = list(zip(free, keys))
             else:
-                spread = Spread(len(pool), rng)
-                pairs = [(pool[spread.index(rng)], key) for key in keys]
-            table = field.model._meta
-            qn = self.connection.ops.quote_name
-            sql = (
-                f"UPDATE {qn(table.db_table)} SET {qn(field.column)} = %s "
-                f"WHERE {qn(table.pk.column)} = %s"
-            )
-            connection = self.connection
-            pk = table.pk
-            pairs = [
-                (field.get_db_prep_save(value, connection), pk.get_db_prep_save(key, connection))
-                for value, key in pairs
-            ]
-            with connection.cursor() as cursor:
-                cursor.executemany(sql, pairs)
+                spread = Spread(len(values), rng)
+                pairs = [(values[spread.index(rng)], key) for key in keys]
+            self._update(field, self._without_repeats(field, pairs))
         self.pending_backfills = still
+
+    def _without_repeats(self, field, pairs):
+        """The (value, key) pairs that repeat no combination of a unique set
+        holding ``field``; the rows of the others keep their NULL."""
+        model = field.model
+        rules = [
+            (names, None)
+            for names in unique_sets(model)
+            if len(names) > 1 and field.attname in names
+        ]
+        rules += [
+            (names, predicate)
+            for names, predicate, _ in conditional_unique_sets(model)
+            if field.attname in names
+        ]
+        if not rules:
+            return pairs
+        attnames = [f.attname for f in model._meta.concrete_fields]
+        pk = model._meta.pk.attname
+        rows = {
+            row[pk]: row
+            for row in model._base_manager.using(self.using).values(*attnames)
+        }
+        taken = {names: set() for names, _ in rules}
+        for row in rows.values():
+            _claim(rules, row, taken)
+        return [
+            (value, key)
+            for value, key in pairs
+            if _claim(rules, {**rows[key], field.attname: value}, taken)
+        ]
+
+    def _update(self, field, pairs):
+        """Set ``field`` to value in the row of each (value, primary key) pair."""
+        table = field.model._meta
+        qn = self.connection.ops.quote_name
+        sql = (
+            f"UPDATE {qn(table.db_table)} SET {qn(field.column)} = %s "
+            f"WHERE {qn(table.pk.column)} = %s"
+        )
+        connection = self.connection
+        pk = table.pk
+        params = [
+            (
+                field.get_db_prep_save(value, connection),
+                pk.get_db_prep_save(key, connection),
+            )
+            for value, key in pairs
+        ]
+        with connection.cursor() as cursor:
+            cursor.executemany(sql, params)
 
     def _reset_sequences(self):
         seeded = [s.model for s in self.plan.steps]
@@ -308,6 +397,21 @@ class Run:
         if password:
             return make_password(password, salt=salt)
         return UNUSABLE_PASSWORD_PREFIX + salt * 3
+
+
+def _claim(rules, row, taken):
+    """Add the combinations ``row`` holds to ``taken``, unless one is there
+    already; return whether they were added."""
+    held = [
+        (names, combination([row[a] for a in names], row, predicate))
+        for names, predicate in rules
+    ]
+    held = [(names, values) for names, values in held if values is not None]
+    if any(values in taken[names] for names, values in held):
+        return False
+    for names, values in held:
+        taken[names].add(values)
+    return True
 
 
 def _chunks(iterable, size):

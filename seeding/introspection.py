@@ -11,7 +11,7 @@ from django.apps import apps
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.core.management.utils import parse_apps_and_model_labels
 from django.db import router
-from django.db.models import ForeignObject
+from django.db.models import ForeignObject, ManyToOneRel
 
 from .exceptions import ConfigurationError
 
@@ -123,3 +123,12 @@ def multi_column_relations(model):
         and not f.concrete
         and (f.many_to_one or f.one_to_one)
     ]
+
+
+def key_targets(model):
+    """The fields of ``model`` that foreign and one-to-one keys point at."""
+    return {
+        rel.get_related_field()
+        for rel in model._meta.get_fields(include_hidden=True)
+        if isinstance(rel, ManyToOneRel)
+    }

@@ -7,9 +7,11 @@ import math
 #: Larger means more children on few parents; 1 would be uniform.
 SKEW = 2.0
 
+AUTO_FIELDS = ("AutoField", "BigAutoField", "SmallAutoField")
+
 
 class Pool:
-    """The primary keys of a model's rows, as a few concatenated sequences."""
+    """Key values of a model's rows, as a few concatenated sequences."""
 
     def __init__(self):
         self.parts = []
@@ -22,6 +24,10 @@ class Pool:
 
     def __len__(self):
         return self.size
+
+    def __iter__(self):
+        for part in self.parts:
+            yield from part
 
     def __getitem__(self, index):
         for part in self.parts:
@@ -61,6 +67,11 @@ class Spread:
         return [(int(size * x**SKEW) * factor + offset) % size for x in draws]
 
 
+def is_auto(model):
+    """Whether the database would number ``model``'s rows itself."""
+    return model._meta.pk.get_internal_type() in AUTO_FIELDS
+
+
 def root_of(model):
     """The model whose table allocates ``model``'s primary key."""
     while model._meta.pk.remote_field and model._meta.pk.remote_field.parent_link:
@@ -85,8 +96,3 @@ def coalesce(parts):
     ):
         return range(parts[0].start, parts[-1].stop) if parts else range(0)
     return [key for part in parts for key in part]
-
-
-def iterate(pool):
-    for part in pool.parts:
-        yield from part

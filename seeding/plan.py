@@ -21,6 +21,7 @@ from .introspection import (
     parse_labels,
     through_owner,
 )
+from .keys import is_auto
 from .structures import structures_of
 from .values import ValueContext, column_for
 
@@ -55,6 +56,8 @@ class Plan:
     treatments: dict
     graph: DependencyGraph | None
     existing: dict
+    #: Existing rows whose column a to_field key names is NULL, per column.
+    null_targets: dict = field(default_factory=dict)
     problems: list = field(default_factory=list)
     cautions: list = field(default_factory=list)
 
@@ -70,6 +73,14 @@ class Plan:
                     return None  # A seed module's rows() decides.
                 rows += step.count
         return rows
+
+    def pointable_rows(self, relation):
+        """Rows ``relation`` can point at: planned rows but those holding NULL."""
+        rows = self.planned_rows(relation.related_model._meta.concrete_model)
+        if rows is None:
+            return None
+        # The engine fills every column a key names; only existing rows lack one.
+        return rows - self.null_targets.get(relation.target_field, 0)
 
 
 def parse_counts(pairs):
@@ -171,7 +182,17 @@ def build_plan(
             steps[model].count = max(0, steps[model].count - steps[model].existing)
         _describe_structures(steps[model])
 
-    plan = Plan(using, seed, scale, config, [], treatments, None, existing)
+    plan = Plan(
+        using,
+        seed,
+        scale,
+        config,
+        [],
+        treatments,
+        None,
+        existing,
+        _null_targets(using, seeded, existing),
+    )
     try:
         graph = DependencyGraph(
             seeded,
@@ -221,6 +242,21 @@ def _row_counts(using, models):
             f"Cannot read table {model._meta.db_table} of database '{using}': {exc}. "
             f"Is the database reachable and migrated? Run without --no-migrate."
         ) from exc
+    return counts
+
+
+def _null_targets(using, models, existing):
+    """Count the existing rows that hold NULL where the models' keys point."""
+    counts = {}
+    for model in models:
+        for relation in forward_relations(model):
+            column = relation.target_field
+            target = relation.related_model._meta.concrete_model
+            if column.null and existing.get(target) and column not in counts:
+                nulls = target._base_manager.using(using).filter(
+                    **{f"{column.attname}__isnull": True}
+                )
+                counts[column] = nulls.count()
     return counts
 
 
@@ -278,7 +314,7 @@ def _check_feasibility(plan, explicit, seeds):
             target = relation.related_model._meta.concrete_model
             if target is model:
                 continue
-            rows = plan.planned_rows(target)
+            rows = plan.pointable_rows(relation)
             if rows is None:
                 continue
             if rows == 0 and not relation.null:
@@ -296,12 +332,12 @@ def _check_feasibility(plan, explicit, seeds):
                         f"{label}.{relation.name} is one-to-one with {target._meta.label}: {free} rows free for {step.count}",
                     )
                 )
-        for names in unique_sets(model):
+        for names in [*_drawn_key(model), *unique_sets(model)]:
             capacity = 1
             for name in names:
                 field_ = model._meta.get_field(_field_name(model, name))
                 if field_.is_relation:
-                    rows = plan.planned_rows(field_.related_model._meta.concrete_model)
+                    rows = plan.pointable_rows(field_)
                     # NULLs never collide: a nullable one-to-one key has no cap.
                     if rows is None or (field_.null and len(names) == 1):
                         capacity = None
@@ -358,6 +394,14 @@ def _check_feasibility(plan, explicit, seeds):
                 else:
                     step.notes.append(f"{step.count} -> {max(limit, 0)} rows: {reason}")
                     step.count = max(limit, 0)
+
+
+def _drawn_key(model):
+    """The primary key, as a unique set, when its values are drawn from a Column."""
+    pk = model._meta.pk
+    if model._meta.is_composite_pk or pk.is_relation or is_auto(model):
+        return []
+    return [(pk.attname,)]
 
 
 def _field_name(model, attname):

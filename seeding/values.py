@@ -15,6 +15,7 @@ import ipaddress
 import itertools
 import random
 import re
+import unicodedata
 import uuid
 from collections import OrderedDict
 from functools import cached_property
@@ -259,13 +260,19 @@ class Text(Column):
 
     @cached_property
     def pool(self):
-        # Drawn on first use: planning asks columns for their capacity only.
-        return self.pool_of(self.context, self.field, self.provider, self.max_length)
+        # Drawn on first use: planning asks columns for their capacity only,
+        # which needs no pool unless max_length is a few characters.
+        # A short column's capacity is its pool: always draw the full pool,
+        # so that the plan (which knows no rows yet) and the run agree on it.
+        size = POOL_SIZE if self._short() else None
+        return self.pool_of(
+            self.context, self.field, self.provider, self.max_length, size
+        )
 
     @staticmethod
-    def pool_of(context, field, provider, max_length=None):
+    def pool_of(context, field, provider, max_length=None, size=None):
         faker = context.faker_for(field)
-        size = context.pool_size(field)
+        size = size or context.pool_size(field)
         if provider in COMPOSED:
             drawn = COMPOSED[provider](faker, size)
         elif callable(provider):
@@ -280,7 +287,13 @@ class Text(Column):
                 value = value[:max_length].rstrip()
             values.append(value)
         # Distinct, in draw order: the unique suffix scheme relies on it.
-        return list(dict.fromkeys(v for v in values if v)) or ["x"]
+        # Distinct as MySQL's default collations compare, too, regardless of
+        # case and accents, or "Anna" and "anna" would break a unique rule.
+        distinct = {}
+        for value in values:
+            if value:
+                distinct.setdefault(folded(value), value)
+        return list(distinct.values()) or ["x"]
 
     def sample(self, rng, n):
         return rng.choices(self.pool, k=n)
@@ -310,14 +323,40 @@ class Text(Column):
             value = value[: self.max_length - len(suffix)]
         return value + suffix
 
+    def capacity(self):
+        if not self.max_length:
+            return None
+        if not self._short():
+            return self._suffixed()  # No pool is larger: no need to draw one.
+        return max(len(self.pool), self._suffixed())
+
+    def _suffixed(self):
+        # Past the pool, only indices whose suffix fits in max_length give a
+        # value that fits: the suffix is never cut, or values would repeat.
+        return 16 ** (self.max_length - len(self.separator))
+
+    def _short(self):
+        return bool(self.max_length) and self._suffixed() < POOL_SIZE
+
+
+def folded(text):
+    """``text`` as a case- and accent-insensitive collation compares it."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
 
 class Email(Text):
+    """Emails; past the pool, the index goes before the "@" instead of a separator."""
+
     def decorate(self, value, suffix):
         local, _, domain = value.partition("@")
         suffix = suffix.lstrip("-.")
-        if self.max_length:
-            local = local[: max(1, self.max_length - len(domain) - len(suffix) - 1)]
-        return f"{local}{suffix}@{domain}"
+        if not self.max_length:
+            return f"{local}{suffix}@{domain}"
+        # Cut the local part first, then, in a column too short for a whole
+        # address, the domain: the suffix and the "@" always stay.
+        local = local[: max(0, self.max_length - len(domain) - len(suffix) - 1)]
+        return f"{local}{suffix}@{domain}"[: self.max_length]
 
 
 class File(Text):

@@ -9,15 +9,17 @@ models of the ``corpus`` app, with tables. ``seed`` must either fill every
 model with rows that pass the integrity checks, or refuse before writing, with
 a plan problem that names the model, and leave the tables empty.
 
-Shapes the engine gets wrong today are skipped by the property; a minimal
-schema of each is kept as a strict xfail at the end of this module.
+Every shape the property found the engine getting wrong keeps a minimal
+schema in CLOSED_GAPS, at the end of this module, which must seed. A shape
+that cannot be fixed at once is best kept visible the same way: a predicate
+that makes the property reject() it, and its minimal schema as a strict xfail.
 
 CI runs a fixed, derandomized set of examples. To run many more by hand::
 
     SEEDING_HYPOTHESIS_EXAMPLES=1000 pytest tests/test_properties.py
 
-Add ``--hypothesis-show-statistics`` to see how many schemas were seeded,
-refused, or skipped as a known gap.
+Add ``--hypothesis-show-statistics`` to see how many schemas were seeded or
+refused.
 """
 
 import os
@@ -38,7 +40,6 @@ from hypothesis import (
     example,
     given,
     note,
-    reject,
     settings,
 )
 from hypothesis import strategies as st
@@ -48,7 +49,6 @@ from seeding.conf import get_config
 from seeding.exceptions import PlanError
 from seeding.introspection import through_owner
 from seeding.plan import build_plan
-from seeding.values import NUMBER_BY_NAME
 from tests.schemas import INTEGERS, Field, Model, Schema, installed, tables
 
 EXAMPLES = int(os.environ.get("SEEDING_HYPOTHESIS_EXAMPLES", "25"))
@@ -335,30 +335,9 @@ EVERY_KIND = Schema(
 @example(schema=TOO_MANY)
 def test_seed_fills_every_model_or_refuses_before_writing(schema):
     """Any schema is either seeded with sound rows or refused untouched."""
-    gap = known_gap(schema)
-    if gap is not None:
-        event(f"skipped, a known gap: {gap}")
-        reject()
     note(schema.source())
     outcome = seed_or_refuse(schema)
     event(outcome)
-
-
-EXAMPLES_THAT_PASS = [
-    REQUIRED_CYCLE,
-    NULLABLE_CYCLE,
-    NULLABLE_ONE_TO_ONE_CYCLE,
-    SELF_REFERENCES,
-    KEYS,
-    EVERY_KIND,
-    TOO_MANY,
-]
-
-
-@pytest.mark.parametrize("schema", EXAMPLES_THAT_PASS)
-def test_explicit_examples_are_no_known_gap(schema):
-    """The property runs every explicit example instead of skipping it."""
-    assert known_gap(schema) is None
 
 
 def seed_or_refuse(schema):
@@ -501,173 +480,7 @@ def assert_values_fit(model):
             assert choices is None or value in choices, where
 
 
-# -- gaps the engine has today ------------------------------------------------
-#
-# Each gap is a shape the property skips, so that CI stays green, and minimal
-# schemas below that fail today, kept as strict xfails. Once the engine learns
-# a shape, its xfails pass and fail the run: drop the gap, and move its
-# schemas to CLOSED_GAPS.
-
-
-def relations(schema):
-    """(model index, field) for every foreign key and one-to-one field."""
-    return [
-        (index, f)
-        for index, spec in enumerate(schema.models)
-        for f in spec.fields
-        if f.kind in ("fk", "o2o")
-    ]
-
-
-def on_cycle(schema, start, end):
-    """Whether model ``end`` leads back to model ``start`` through keys."""
-    edges = {}
-    for index, f in relations(schema):
-        if f.target != index:
-            edges.setdefault(index, set()).add(f.target)
-    seen, todo = set(), [end]
-    while todo:
-        node = todo.pop()
-        if node == start:
-            return True
-        if node not in seen:
-            seen.add(node)
-            todo.extend(edges.get(node, ()))
-    return False
-
-
-def in_cycle(schema, index, f):
-    return f.target != index and on_cycle(schema, index, f.target)
-
-
-def short_unique_text(schema):
-    for spec in schema.models:
-        if spec.pk == "char" and spec.pk_options["max_length"] <= 2:
-            return True
-        together = {name for names in spec.unique_together for name in names}
-        for f in spec.fields:
-            short = (
-                f.kind in ("char", "email", "slug", "url")
-                and f.options.get("max_length", 99) <= 2
-            )
-            if (
-                short
-                and (f.unique or f.name in together)
-                and "choices" not in f.options
-            ):
-                return True
-    return False
-
-
-def unique_self_key(schema):
-    return any(
-        f.target == i and (f.kind == "o2o" or f.unique) for i, f in relations(schema)
-    )
-
-
-def self_key_to_field(schema):
-    return any(f.target == i and "to_field" in f.options for i, f in relations(schema))
-
-
-def to_field_in_cycle(schema):
-    return any(
-        "to_field" in f.options and in_cycle(schema, i, f) for i, f in relations(schema)
-    )
-
-
-def one_to_one_on_nullable_to_field(schema):
-    """A one-to-one key (or any key into counted rows) onto a nullable column."""
-    for _, f in relations(schema):
-        target = schema.models[f.target]
-        named = [g for g in target.fields if g.name == f.options.get("to_field")]
-        if not named or not named[0].null or f.null:
-            continue
-        if f.kind == "o2o" or f.unique or target.count is not None:
-            return True
-    return False
-
-
-def narrow_number_in_unique_set(schema):
-    """A number in a unique set whose validators leave fewer values than rows."""
-    for spec in schema.models:
-        together = {name for names in spec.unique_together for name in names}
-        for f in spec.fields:
-            if f.name not in together or "max" not in f.options:
-                continue
-            if f.kind not in INTEGERS and f.kind != "float":
-                continue
-            usual = next((lo for p, lo, _ in NUMBER_BY_NAME if p.match(f.name)), 0)
-            low = max(usual, f.options.get("min", usual))
-            if f.options["max"] >= low and f.options["max"] - low < 26:
-                return True
-    return False
-
-
-def one_to_one_pk_in_cycle(schema):
-    return any(
-        f.options.get("primary_key")
-        and any(in_cycle(schema, i, g) for j, g in relations(schema) if j == i)
-        for i, f in relations(schema)
-    )
-
-
-def key_in_unique_set_into_cycle(schema):
-    for index, spec in enumerate(schema.models):
-        together = {name for names in spec.unique_together for name in names}
-        for f in spec.fields:
-            if f.name not in together or f.kind not in ("fk", "o2o"):
-                continue
-            if f.target == index or in_cycle(schema, index, f):
-                return True
-    return False
-
-
-def pk_in_unique_set(schema):
-    for spec in schema.models:
-        together = {name for names in spec.unique_together for name in names}
-        if any(
-            f.options.get("primary_key") and f.name in together for f in spec.fields
-        ):
-            return True
-    return False
-
-
-def overlapping_unique_sets(schema):
-    """Two unique sets of one model that share a column."""
-    for spec in schema.models:
-        sets = [set(names) for names in spec.unique_together]
-        if any(a & b for i, a in enumerate(sets) for b in sets[i + 1 :]):
-            return True
-    return False
-
-
-SHORT_TEXT = "unique text too short for a distinct suffix"
-UNIQUE_SELF = "unique self-reference"
-SELF_TO_FIELD = "self-reference with to_field"
-TO_FIELD_CYCLE = "to_field key inside a cycle"
-NULLABLE_TO_FIELD = "required one-to-one key onto a nullable to_field column"
-PK_CYCLE = "one-to-one primary key inside a cycle"
-UNIQUE_SET_CYCLE = "unique set with a key to its own model or into a cycle"
-PK_SET = "one-to-one primary key in a unique set"
-OVERLAPPING_SETS = "two unique sets sharing a column"
-NARROW_COUNTER = "a unique set counting a number past its validators"
-
-GAPS = {
-    SHORT_TEXT: short_unique_text,
-    UNIQUE_SELF: unique_self_key,
-    SELF_TO_FIELD: self_key_to_field,
-    TO_FIELD_CYCLE: to_field_in_cycle,
-    NULLABLE_TO_FIELD: one_to_one_on_nullable_to_field,
-    PK_CYCLE: one_to_one_pk_in_cycle,
-    UNIQUE_SET_CYCLE: key_in_unique_set_into_cycle,
-    PK_SET: pk_in_unique_set,
-    OVERLAPPING_SETS: overlapping_unique_sets,
-    NARROW_COUNTER: narrow_number_in_unique_set,
-}
-
-
-def known_gap(schema):
-    return next((name for name, applies in GAPS.items() if applies(schema)), None)
+# -- shapes the engine once got wrong: their minimal schemas must keep seeding ----
 
 
 def char(name, length=20, **options):
@@ -682,161 +495,146 @@ def o2o(name, target, **options):
     return Field(name, "o2o", target=target, **options)
 
 
-def gap(name, reason, *models_):
-    return pytest.param(
-        name,
-        Schema(list(models_)),
-        marks=pytest.mark.xfail(strict=True, reason=reason),
-        id=f"{name}/{len(models_)} models",
-    )
-
-
-GAP_SCHEMAS = [
-    gap(
-        SHORT_TEXT,
-        "Text.nth() appends a suffix longer than max_length once the pool of cut "
-        "values runs out, and capacity() reports no limit to the plan",
-        Model([char("name", 1, unique=True)]),
-    ),
-    gap(
-        UNIQUE_SELF,
-        "a self-reference picks earlier rows at random, ignoring field.unique",
-        Model([o2o("author", 0)]),
-    ),
-    gap(
-        SELF_TO_FIELD,
-        "_to_field() looks rows of the batch up in the table, which does not "
-        "hold them yet, and stores their primary key instead",
-        Model(
-            [char("name", unique=True), fk("owner", 0, options={"to_field": "name"})]
-        ),
-    ),
-    gap(
-        TO_FIELD_CYCLE,
-        "a key that points forward gets the target's primary keys, not its "
-        "to_field values",
-        Model([char("name", unique=True), fk("item", 1)]),
-        Model([fk("owner", 0, options={"to_field": "name"})]),
-    ),
-    gap(
-        TO_FIELD_CYCLE,
-        "a back-filled key gets the target's primary keys, not its to_field values",
-        Model([char("name", unique=True), fk("item", 1)]),
-        Model([fk("owner", 0, null=True, options={"to_field": "name"})]),
-    ),
-    gap(
-        NULLABLE_TO_FIELD,
-        "the plan's one-to-one limit counts the target's rows, not the non-NULL "
-        "values of its to_field column, which alone can be pointed at",
-        Model([Field("code", "int", null=True, unique=True)]),
-        Model([o2o("author", 0, options={"to_field": "code"})]),
-    ),
-    gap(
-        PK_CYCLE,
-        "Run.preview() has no Column for a one-to-one primary key",
-        Model([o2o("base", 1, options={"primary_key": True})]),
-        Model([fk("owner", 0)]),
-    ),
-    gap(
-        UNIQUE_SET_CYCLE,
-        "_domain() of a self-reference is the table's rows, empty in the first batch",
-        Model([fk("parent", 0), fk("owner", 0)], unique_together=[["parent", "owner"]]),
-    ),
-    gap(
-        UNIQUE_SET_CYCLE,
-        "_domain() of a key that points forward is the target's rows, none yet",
-        Model([fk("parent", 1)], count=2),
-        Model(
-            [fk("owner", 0), fk("author", 0)],
-            unique_together=[["owner", "author"]],
-            count=4,
-        ),
-    ),
-    gap(
-        UNIQUE_SET_CYCLE,
-        "_redraw_until_new() counts a back-filled NULL as a repeat, and redraws "
-        "it from the target's rows, none yet",
-        Model([fk("parent", 1)]),
-        Model(
-            [fk("owner", 0, null=True), fk("author", 0)],
-            unique_together=[["owner", "author"]],
-        ),
-    ),
-    gap(
-        PK_CYCLE,
-        "Run.preview() has no Column for a one-to-one primary key",
-        Model([]),
-        Model([o2o("base", 0, options={"primary_key": True}), o2o("author", 2)]),
-        Model([fk("parent", 1)]),
-    ),
-    gap(
-        PK_SET,
-        "unique_sets() keeps a set that holds the primary key, and _domain() "
-        "finds no Column for a one-to-one primary key",
-        Model([]),
-        Model(
-            [Field("flag", "bool"), o2o("base", 0, options={"primary_key": True})],
-            unique_together=[["flag", "base"]],
-        ),
-    ),
-    gap(
-        OVERLAPPING_SETS,
-        "_count_within_groups() recounts a column that an earlier unique set "
-        "counted already, within other groups",
-        Model([]),
-        Model(
-            [char("value"), fk("parent", 0), Field("level", "int")],
-            unique_together=[["value", "parent"], ["level", "value"]],
-        ),
-    ),
-    gap(
-        OVERLAPPING_SETS,
-        "_unique() redraws one unique set at a time, so redrawing the second "
-        "set's shared column can repeat a combination of the first",
-        Model([]),
-        Model(
-            [Field("flag", "bool"), fk("parent", 0), fk("owner", 0)],
-            unique_together=[["flag", "parent"], ["flag", "owner"]],
-        ),
-    ),
-    gap(
-        NARROW_COUNTER,
-        "_count_within_groups() counts a number up within each group with no "
-        "regard to its validators; the other columns repeat unevenly, so a "
-        "group outgrows the values the number has",
-        Model(
-            [
-                Field(
-                    "status",
-                    "choices",
-                    options={"choices": ["a", "b"], "max_length": 1},
-                ),
-                Field("f", "int", options={"min": 5, "max": 6}),
-            ],
-            unique_together=[["status", "f"]],
-        ),
-    ),
-]
-
-
-@pytest.mark.django_db(transaction=True)
-@pytest.mark.parametrize("name, schema", GAP_SCHEMAS)
-def test_known_gap(name, schema):
-    """A minimal schema of a known gap is seeded with sound rows."""
-    seed_or_refuse(schema)
-
-
-@pytest.mark.parametrize(
-    "name, schema", [p.values for p in GAP_SCHEMAS], ids=[p.id for p in GAP_SCHEMAS]
-)
-def test_property_skips_each_known_gap(name, schema):
-    """The property recognises each minimal schema as the gap it stands for."""
-    assert known_gap(schema) == name
-
-
-# -- gaps closed since: their minimal schemas must keep seeding --------------------
-
 CLOSED_GAPS = {
+    "unique text too short for a distinct suffix": Schema(
+        [Model([char("name", 1, unique=True)])]
+    ),
+    "unique set with two keys to its own model": Schema(
+        [
+            Model(
+                [fk("parent", 0), fk("owner", 0)],
+                unique_together=[["parent", "owner"]],
+            )
+        ]
+    ),
+    "unique set with a key back-filled in a cycle": Schema(
+        [
+            Model([fk("parent", 1)]),
+            Model(
+                [fk("owner", 0, null=True), fk("author", 0)],
+                unique_together=[["owner", "author"]],
+            ),
+        ]
+    ),
+    "two unique sets sharing the column one of them counts": Schema(
+        [
+            Model([]),
+            Model(
+                [char("value"), fk("parent", 0), Field("level", "int")],
+                unique_together=[["value", "parent"], ["level", "value"]],
+            ),
+        ]
+    ),
+    "two unique sets sharing a column both redraw": Schema(
+        [
+            Model([]),
+            Model(
+                [Field("flag", "bool"), fk("parent", 0), fk("owner", 0)],
+                unique_together=[["flag", "parent"], ["flag", "owner"]],
+            ),
+        ]
+    ),
+    "a unique set counting a number past its validators": Schema(
+        [
+            Model(
+                [
+                    Field(
+                        "status",
+                        "choices",
+                        options={"choices": ["a", "b"], "max_length": 1},
+                    ),
+                    Field("f", "int", options={"min": 5, "max": 6}),
+                ],
+                unique_together=[["status", "f"]],
+            )
+        ]
+    ),
+    "unique text that repeats but for case, as MySQL compares it": Schema(
+        [Model([char("age", 1, unique=True)])]
+    ),
+    "one-to-one primary key in a unique set": Schema(
+        [
+            Model([]),
+            Model(
+                [Field("flag", "bool"), o2o("base", 0, options={"primary_key": True})],
+                unique_together=[["flag", "base"]],
+            ),
+        ]
+    ),
+    "required one-to-one key onto a nullable to_field column": Schema(
+        [
+            Model([Field("code", "int", null=True, unique=True)]),
+            Model([o2o("author", 0, options={"to_field": "code"})]),
+        ]
+    ),
+    "unique self-reference": Schema([Model([o2o("author", 0)])]),
+    "nullable unique self-reference with to_field": Schema(
+        [
+            Model(
+                [
+                    char("name", unique=True),
+                    fk(
+                        "owner",
+                        0,
+                        null=True,
+                        unique=True,
+                        options={"to_field": "name"},
+                    ),
+                ]
+            )
+        ]
+    ),
+    "self-reference with to_field": Schema(
+        [
+            Model(
+                [
+                    char("name", unique=True),
+                    fk("owner", 0, options={"to_field": "name"}),
+                ]
+            )
+        ]
+    ),
+    "to_field key pointing forward in a cycle": Schema(
+        [
+            Model([char("name", unique=True), fk("item", 1)]),
+            Model([fk("owner", 0, options={"to_field": "name"})]),
+        ]
+    ),
+    "to_field key back-filled in a cycle": Schema(
+        [
+            Model([char("name", unique=True), fk("item", 1)]),
+            Model([fk("owner", 0, null=True, options={"to_field": "name"})]),
+        ]
+    ),
+    "one-to-one primary key inside a cycle": Schema(
+        [
+            Model([o2o("base", 1, options={"primary_key": True})]),
+            Model([fk("owner", 0)]),
+        ]
+    ),
+    "one-to-one primary key pointing forward": Schema(
+        [
+            Model([fk("owner", 1)]),
+            Model([o2o("base", 0, options={"primary_key": True})]),
+        ]
+    ),
+    "one-to-one primary key on a model inside a cycle": Schema(
+        [
+            Model([]),
+            Model([o2o("base", 0, options={"primary_key": True}), o2o("author", 2)]),
+            Model([fk("parent", 1)]),
+        ]
+    ),
+    "unique set with keys that point forward": Schema(
+        [
+            Model([fk("parent", 1)], count=2),
+            Model(
+                [fk("owner", 0), fk("author", 0)],
+                unique_together=[["owner", "author"]],
+                count=4,
+            ),
+        ]
+    ),
     "to_field naming a nullable field": Schema(
         [
             Model([char("name", null=True, unique=True)]),
@@ -881,4 +679,23 @@ CLOSED_GAPS = {
 def test_closed_gap_stays_closed(schema):
     """A schema the engine once got wrong is seeded with sound rows."""
     assert seed_or_refuse(schema) == "seeded"
-    assert known_gap(schema) is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_existing_rows_without_a_to_field_value_take_no_key():
+    """The plan counts only the existing rows a to_field key can point at."""
+    schema = Schema(
+        [
+            Model([Field("code", "int", null=True, unique=True)]),
+            Model([o2o("author", 0, options={"to_field": "code"})]),
+        ]
+    )
+    with installed(schema) as (target, model):
+        target._base_manager.bulk_create([target(), target(), target(code=7)])
+        plan = build_plan(
+            connection.alias,
+            get_config(),
+            counts={target: 0},
+            only=[target._meta.label, model._meta.label],
+        )
+        assert plan.step(model).count == 1
