@@ -538,7 +538,10 @@ class Writer:
         counted = [rule for rule in rules if rule.counter is not None]
         for rule, _ in checked:
             self.taken.setdefault(rule.names, set())
+        plain = not counted and all(rule.predicate is None for rule, _ in checked)
         for i in range(n):
+            if plain and self._take_as_drawn(checked, i):
+                continue
             held, counts = self._settle(Row(data, i), checked, counted, rng, given)
             for rule, values in held:
                 if values is not None:
@@ -546,6 +549,23 @@ class Writer:
             for rule, (group, k, value) in counts.items():
                 self.groups.setdefault(rule.names, {})[group] = k
                 data[rule.counter][i] = value
+
+    def _take_as_drawn(self, checked, i):
+        """Keep row i's combinations as drawn if none repeats (the usual
+        case, and the cheap one); False leaves the row to _settle()."""
+        held = []
+        for rule, columns in checked:
+            values = [column[i] for column in columns]
+            if None in values:
+                continue  # A NULL never repeats.
+            taken = self.taken[rule.names]
+            key = hashable(values)
+            if key in taken:
+                return False
+            held.append((taken, key))
+        for taken, key in held:
+            taken.add(key)
+        return True
 
     def _settle(self, row, checked, counted, rng, given):
         """Redraw the row until no set repeats a combination; return the

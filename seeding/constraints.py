@@ -63,16 +63,16 @@ def hashable(values):
     numbers (foreign keys, mostly) are packed into one int: a third of the
     memory of a tuple of ints, for sets that hold every row of a table.
     """
-    row = as_tuple(values)
+    row = values if type(values) in (list, tuple) else tuple(values)
     if len(row) > 1:
         key = 0
         for value in row:
             if type(value) in WHOLE and 0 <= value <= 0xFFFFFFFF:
                 key = key << 32 | value
             else:
-                return row
+                return as_tuple(row)
         return key
-    return row
+    return as_tuple(row)
 
 
 WHOLE = frozenset((int, bool))
