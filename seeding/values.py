@@ -341,6 +341,8 @@ class Text(Column):
 
 def folded(text):
     """``text`` as a case- and accent-insensitive collation compares it."""
+    if text.isascii():
+        return text.casefold()  # No accents to strip: skip the normalising.
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
