@@ -329,11 +329,7 @@ class Writer:
             )
         if field.unique:
             return self._one_to_one(field, pool, rng, n)
-        spread = self.spreads.get(field.attname)
-        if spread is None or spread.size != len(pool):
-            spread = self.spreads[field.attname] = Spread(
-                len(pool), rng_for(self.seed, self.label, field.name, "spread")
-            )
+        spread = self._spread(field.name, len(pool))
         if not nullable:
             return pool.take(spread.indices(rng, n))
         ratio = self.run.ratio
@@ -377,13 +373,19 @@ class Writer:
             self.target_rows[relation.name] = rows
         if not rows:
             return {}
-        spread = self.spreads.get(relation.name)
-        if spread is None:
-            spread = self.spreads[relation.name] = Spread(
-                len(rows), rng_for(self.seed, self.label, relation.name, "spread")
-            )
-        chosen = [rows[spread.index(rng)] for _ in range(n)]
+        spread = self._spread(relation.name, len(rows))
+        chosen = [rows[i] for i in spread.indices(rng, n)]
         return {name: [row[i] for row in chosen] for i, name in enumerate(names)}
+
+    def _spread(self, name, size):
+        """The uneven spread of relation ``name`` over ``size`` targets; the
+        same for the step while the targets stay the same."""
+        spread = self.spreads.get(name)
+        if spread is None or spread.size != size:
+            spread = self.spreads[name] = Spread(
+                size, rng_for(self.seed, self.label, name, "spread")
+            )
+        return spread
 
     def _self_one_to_one(self, field, rng, n, data):
         """Each row pointed at once at most: by itself, or by a later row."""
@@ -815,6 +817,26 @@ class Row:
     def get(self, attname, default=None):
         values = self.data.get(attname)
         return default if values is None else values[self.i]
+
+
+def update_rows(connection, field, pairs):
+    """Set ``field`` to value in the row of each (value, primary key) pair."""
+    table = field.model._meta
+    qn = connection.ops.quote_name
+    sql = (
+        f"UPDATE {qn(table.db_table)} SET {qn(field.column)} = %s "
+        f"WHERE {qn(table.pk.column)} = %s"
+    )
+    params = [
+        (
+            field.get_db_prep_save(value, connection),
+            table.pk.get_db_prep_save(key, connection),
+        )
+        for value, key in pairs
+    ]
+    if params:
+        with connection.cursor() as cursor:
+            cursor.executemany(sql, params)
 
 
 def _can_copy(connection):

@@ -21,7 +21,7 @@ from django.core.management.color import no_style
 from django.db import connections, models, transaction
 from model_bakery import random_gen
 
-from .batches import Writer
+from .batches import Writer, update_rows
 from .constraints import combination, conditional_unique_sets, unique_sets
 from .exceptions import SeedFailed
 from .introspection import parse_labels
@@ -329,7 +329,7 @@ class Run:
             else:
                 spread = Spread(len(values), rng)
                 pairs = [(values[spread.index(rng)], key) for key in keys]
-            self._update(field, self._without_repeats(field, pairs))
+            update_rows(self.connection, field, self._without_repeats(field, pairs))
         self.pending_backfills = still
 
     def _without_repeats(self, field, pairs):
@@ -362,26 +362,6 @@ class Run:
             for value, key in pairs
             if _claim(rules, {**rows[key], field.attname: value}, taken)
         ]
-
-    def _update(self, field, pairs):
-        """Set ``field`` to value in the row of each (value, primary key) pair."""
-        table = field.model._meta
-        qn = self.connection.ops.quote_name
-        sql = (
-            f"UPDATE {qn(table.db_table)} SET {qn(field.column)} = %s "
-            f"WHERE {qn(table.pk.column)} = %s"
-        )
-        connection = self.connection
-        pk = table.pk
-        params = [
-            (
-                field.get_db_prep_save(value, connection),
-                pk.get_db_prep_save(key, connection),
-            )
-            for value, key in pairs
-        ]
-        with connection.cursor() as cursor:
-            cursor.executemany(sql, params)
 
     def _reset_sequences(self):
         seeded = [s.model for s in self.plan.steps]

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 from django.db import connections, models
 
+from .batches import update_rows
 from .values import rng_for
 
 #: Nodes in one generated tree, at most.
@@ -246,13 +247,6 @@ class Ordering(Structure):
             .order_by(*self.within, name, "pk")
             .values_list("pk", name, *self.within)
         )
-        connection = connections[using]
-        qn = connection.ops.quote_name
-        table = column.model._meta
-        sql = (
-            f"UPDATE {qn(table.db_table)} SET {qn(column.column)} = %s "
-            f"WHERE {qn(table.pk.column)} = %s"
-        )
         # Read every position before writing any: on SQLite an UPDATE would
         # show through a cursor still reading the same table.
         changes, group, position = [], object(), self.start
@@ -262,9 +256,7 @@ class Ordering(Structure):
             if current != position:
                 changes.append((position, pk))
             position += 1
-        if changes:
-            with connection.cursor() as cursor:
-                cursor.executemany(sql, changes)
+        update_rows(connections[using], column, changes)
 
 
 class OrderedModel(Ordering):
