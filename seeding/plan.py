@@ -45,6 +45,14 @@ class Step:
     def label(self):
         return self.model._meta.label
 
+    @property
+    def recipe_names(self):
+        """The fields the seed module's recipe sets. Planning needs only the
+        names: recipe_values() would copy the recipe's iterators."""
+        if self.seed is None or self.seed.recipe is None:
+            return {}
+        return self.seed.recipe.attr_mapping
+
 
 @dataclass
 class Plan:
@@ -222,7 +230,7 @@ def build_plan(
 
 
 def _describe_structures(step):
-    recipe = step.seed.recipe.attr_mapping if step.seed and step.seed.recipe else {}
+    recipe = step.recipe_names
     for structure in step.structures:
         note = structure.describe(step.count)
         given = [name for name in structure.fields if name in recipe]
@@ -357,8 +365,7 @@ def _check_feasibility(plan, explicit, seeds):
                         f"unique ({', '.join(names)}) of {label} allows {capacity} rows",
                     )
                 )
-        # The names are enough here: recipe_values() would copy its iterators.
-        recipe = step.seed.recipe.attr_mapping if step.seed and step.seed.recipe else {}
+        recipe = step.recipe_names
         for field_ in model._meta.concrete_fields:
             if (
                 field_.is_relation

@@ -303,20 +303,19 @@ class Text(Column):
         size = len(pool)
         if start + n <= size:
             return pool[start : start + n]
-        decorate, separator = self.decorate, self.separator
-        return pool[start:size] + [
-            decorate(pool[i % size], f"{separator}{i:x}")
-            for i in range(max(start, size), start + n)
-        ]
+        past = self._past_pool
+        return pool[start:size] + [past(i) for i in range(max(start, size), start + n)]
 
     def nth(self, rng, index):
-        size = len(self.pool)
-        value = self.pool[index % size]
-        if index < size:
-            return value
+        if index < len(self.pool):
+            return self.pool[index]
+        return self._past_pool(index)
+
+    def _past_pool(self, index):
         # The suffix encodes the whole index, so values stay distinct even
         # when max_length cuts two pool values to the same prefix.
-        return self.decorate(value, f"{self.separator}{index:x}")
+        pool = self.pool
+        return self.decorate(pool[index % len(pool)], f"{self.separator}{index:x}")
 
     def decorate(self, value, suffix):
         if self.max_length:
