@@ -200,6 +200,33 @@ def test_plan_names_a_required_field_it_cannot_fill(monkeypatch):
     assert any("corpus.Swatch.colour" in problem for problem in plan.problems)
 
 
+def test_plan_counts_existing_rows_in_one_query(seeded_corpus):
+    """Planning reads every table's row count at once, not a query per model."""
+    from django.test.utils import CaptureQueriesContext
+
+    from seeding.conf import get_config
+    from seeding.plan import build_plan
+
+    with CaptureQueriesContext(connection) as queries:
+        plan = build_plan("default", get_config(), only=["corpus"])
+    counts = [
+        q["sql"] for q in queries if "COUNT(" in q["sql"] and "WHERE" not in q["sql"]
+    ]
+    assert len(counts) == 1
+    assert plan.existing[corpus.Author] == corpus.Author.objects.count() > 0
+
+
+def test_plan_names_a_table_it_cannot_read(monkeypatch):
+    """A model whose table is missing is named, with the way out."""
+    from seeding.conf import get_config
+    from seeding.plan import build_plan
+    from seeding.exceptions import SeedingError
+
+    monkeypatch.setattr(corpus.Author._meta, "db_table", "corpus_nowhere")
+    with pytest.raises(SeedingError, match="corpus_nowhere.*--no-migrate"):
+        build_plan("default", get_config(), only=["corpus.Author"])
+
+
 def test_a_relation_over_several_columns_names_a_row_that_exists(seeded_corpus):
     """A ForeignObject's columns are copied together from one target row."""
     releases = set(corpus.Release.objects.values_list("product", "version"))
