@@ -227,7 +227,10 @@ class Writer:
                 raise SeedFailed(
                     f"{self.label} has no field {name!r} (from the seed module's rows())."
                 )
-            given[field.attname] = [self._given(row, name) for row in partials]
+            values = [row.get(name, MISSING) for row in partials]
+            if field.is_relation:
+                values = [v.pk if isinstance(v, models.Model) else v for v in values]
+            given[field.attname] = values
         # Values that keys of earlier steps point at bind like the seed module's.
         for attname, values in self.run.previews.get(self.model, {}).items():
             if attname not in self.primary:
@@ -266,17 +269,9 @@ class Writer:
         for attname in attnames:
             if attname in given:
                 data[attname] = [
-                    value if value is not MISSING else data[attname][i]
-                    for i, value in enumerate(given[attname])
+                    drawn if value is MISSING else value
+                    for value, drawn in zip(given[attname], data[attname])
                 ]
-
-    def _given(self, row, name):
-        if name not in row:
-            return MISSING
-        value = row[name]
-        if isinstance(value, models.Model):
-            return value.pk
-        return value
 
     def _keys(self, offset, n, given):
         """Primary keys and parent links of every table of the batch."""
