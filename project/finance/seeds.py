@@ -1,7 +1,7 @@
 """
 How school fees are seeded: invoices, their lines and the payments on them.
 
-An invoice's lines and payments are drawn from a Random seeded by the
+An invoice's lines and payments are drawn from Randoms seeded by the
 invoice's id (invoice_lines(), invoice_payments()). InvoiceSeed draws them to
 compute the total and the status; InvoiceLineSeed and PaymentSeed draw the
 same ones again from the rows inserted, so the three always agree.
@@ -16,6 +16,7 @@ import decimal
 import random
 import uuid
 from collections import defaultdict
+from itertools import accumulate
 
 from django.db.models import (
     Case,
@@ -48,7 +49,15 @@ TUITION = {
 }
 TRIPS = ("Natural history museum", "Theatre visit", "Outdoor centre", "Science fair")
 METHODS = ("bank_transfer", "card", "cash", "cheque")
-METHOD_WEIGHTS = (50, 35, 10, 5)
+#: Cumulative weights, so that each draw need not add the weights up.
+METHOD_WEIGHTS = tuple(accumulate((50, 35, 10, 5)))
+#: How many payments settle an invoice in full.
+INSTALMENTS = (1, 2, 3)
+INSTALMENT_WEIGHTS = tuple(accumulate((75, 18, 7)))
+#: The second half of the seed of an invoice's Randoms: an int seeds a Random
+#: faster than a string would, and an invoice's lines and its payments are
+#: drawn apart, so that PaymentSeed need not draw the lines first.
+LINES, PAYMENTS = 0, 1
 AMOUNT = DecimalField(max_digits=14, decimal_places=2)
 ZERO = Value(decimal.Decimal("0.00"), output_field=AMOUNT)
 #: SQLite sums decimals as floating point numbers: the checks compare amounts
@@ -62,6 +71,11 @@ def tuition(grade):
     return next(fee for last, fee in TUITION.items() if grade <= last)
 
 
+def invoice_random(invoice_id, draws):
+    """The Random from which one invoice's lines or payments are drawn."""
+    return random.Random(invoice_id.int * 2 + draws)
+
+
 def term_for(issued_on, terms):
     """The term (number, starts_on, ends_on) a fee invoice issued then is for."""
     due = [t for t in terms if t[1] - datetime.timedelta(days=21) <= issued_on]
@@ -70,10 +84,10 @@ def term_for(issued_on, terms):
 
 def invoice_lines(invoice_id, number, grade, issued_on, terms, year_name):
     """(description, quantity, unit price) of an invoice's lines."""
-    rng = random.Random(f"lines:{invoice_id}")
     if number.startswith(DEPOSITS):
         y = issued_on.year
         return [(f"Re-enrolment deposit {y}/{(y + 1) % 100:02d}", 1, DEPOSIT)]
+    rng = invoice_random(invoice_id, LINES)
     term = term_for(issued_on, terms)[0]
     lines = [(f"Tuition, term {term} {year_name}", 1, tuition(grade))]
     if rng.random() < 0.6:
@@ -98,11 +112,11 @@ def invoice_lines(invoice_id, number, grade, issued_on, terms, year_name):
 
 def invoice_payments(invoice_id, total, issued_on, now):
     """(amount, method, paid_at) of the payments made on an invoice by now."""
-    rng = random.Random(f"payments:{invoice_id}")
+    rng = invoice_random(invoice_id, PAYMENTS)
     habit = rng.random()
     if habit < 0.8:
         # Pays in full, at once or in instalments.
-        parts = rng.choices((1, 2, 3), (75, 18, 7))[0]
+        parts = rng.choices(INSTALMENTS, cum_weights=INSTALMENT_WEIGHTS)[0]
         amounts = [(total / parts).quantize(CENT)] * (parts - 1)
         amounts.append(total - sum(amounts))
     elif habit < 0.9:
@@ -115,7 +129,8 @@ def invoice_payments(invoice_id, total, issued_on, now):
         paid_at = at(day, rng.randint(8, 19), rng.randrange(60))
         if paid_at >= now:
             break
-        payments.append((amount, rng.choices(METHODS, METHOD_WEIGHTS)[0], paid_at))
+        method = rng.choices(METHODS, cum_weights=METHOD_WEIGHTS)[0]
+        payments.append((amount, method, paid_at))
         day += datetime.timedelta(days=rng.randint(14, 40))
     return payments
 
