@@ -200,7 +200,9 @@ class BookingSeed(seeding.Seed):
             today - datetime.timedelta(days=BOOKINGS_BACK),
             today + datetime.timedelta(days=BOOKINGS_AHEAD),
         )
-        days = list(school_days(terms, *window))
+        # (day, its 08:00): a resource is booked on the days that begin after
+        # it came to be.
+        days = [(day, at(day, 8)) for day in school_days(terms, *window)]
         people = list(
             User.objects.using(ctx.using)
             .filter(role__in=(User.Role.TEACHER, User.Role.STAFF))
@@ -215,7 +217,7 @@ class BookingSeed(seeding.Seed):
         ).iterator():
             kind = "room" if room else "equipment" if equipment else "other"
             purposes = PURPOSES.get(name.rsplit(" ", 1)[0], PURPOSES[kind])
-            usable = [day for day in days if at(day, 8) > created]
+            usable = [day for day, opens in days if opens > created]
             count = rng.randint(
                 BOOKINGS_PER_RESOURCE // 2, BOOKINGS_PER_RESOURCE * 3 // 2
             )
