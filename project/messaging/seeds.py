@@ -20,7 +20,13 @@ from django.db.models.functions import Lag
 
 import seeding
 from project.school.models import User
-from project.school.seeds import current_year_start, grade_for, households, seeded_now
+from project.school.seeds import (
+    current_year_start,
+    grade_for,
+    households,
+    key_batches,
+    seeded_now,
+)
 
 from .models import Conversation, Message, Participant
 
@@ -272,8 +278,12 @@ class MessageSeed(seeding.Seed):
             .order_by("conversation", "sent_at", "pk")
             .values_list("pk", "conversation")
         )
-        replies = []
-        for _, thread in groupby(messages.iterator(), lambda m: m[1]):
+        # {a reply's key less the key of the message it answers: replies}. A
+        # conversation's messages are inserted together, so a handful of
+        # differences cover every reply: an UPDATE for each, where
+        # bulk_update() would spell out every key in a CASE.
+        replies = defaultdict(list)
+        for _, thread in groupby(messages.iterator(), itemgetter(1)):
             earlier = []
             for pk, _ in thread:
                 if earlier and rng.random() < 0.5:
@@ -281,11 +291,12 @@ class MessageSeed(seeding.Seed):
                     answered = (
                         earlier[-1] if rng.random() < 0.8 else rng.choice(earlier)
                     )
-                    replies.append(Message(pk=pk, reply_to_id=answered))
+                    replies[pk - answered].append(pk)
                 earlier.append(pk)
-        Message.objects.using(ctx.using).bulk_update(
-            replies, ["reply_to"], batch_size=1000
-        )
+        messages = Message.objects.using(ctx.using)
+        for gap, keys in replies.items():
+            for batch in key_batches(ctx.using, keys):
+                messages.filter(pk__in=batch).update(reply_to=F("pk") - gap)
 
 
 @seeding.check("every message's sender takes part in its conversation")
