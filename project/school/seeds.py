@@ -875,9 +875,9 @@ def values_where(rows, field, condition):
 
 
 #: A name that slug() only lowers.
-PLAIN_NAME = r"^[A-Za-z]+$"
+PLAIN_NAME = re.compile(r"[A-Za-z]+")
 #: What may follow the name in a username: nothing, or a number from 2 on.
-NAMESAKE_NUMBER = r"^([2-9]|[1-9][0-9]+)?$"
+NAMESAKE_NUMBER = re.compile(r"([2-9]|[1-9][0-9]+)?")
 
 
 def slug_of(using, field):
@@ -885,14 +885,14 @@ def slug_of(using, field):
     slug() of the name in the User column ``field``, as an SQL expression:
     the name lowered when it is plain, and for each of the few other names
     found, its slug computed here.
+
+    The distinct names are few, and are told apart here: a pattern in SQL
+    would be a Python call per row on SQLite.
     """
-    others = (
-        User.objects.using(using)
-        .exclude(**{f"{field}__regex": PLAIN_NAME})
-        .order_by()
-        .values_list(field, flat=True)
-        .distinct()
+    names = (
+        User.objects.using(using).order_by().values_list(field, flat=True).distinct()
     )
+    others = [name for name in names if not PLAIN_NAME.fullmatch(name)]
     return Case(
         *[When(**{field: name}, then=Value(slug(name))) for name in others],
         default=Lower(field),
@@ -903,23 +903,25 @@ def slug_of(using, field):
 @seeding.check("usernames and emails are derived from the user's name")
 def user_names(using):
     base = Concat(slug_of(using, "first_name"), Value("."), slug_of(using, "last_name"))
-    # The first pattern keeps the comparison with the base exact where the
-    # database compares text without regard to case (MySQL, MariaDB).
+    users = User.objects.using(using).alias(
+        base=base,
+        prefix=Left("username", Length("base")),
+        number=Substr("username", Length("base") + 1),
+    )
+    # What follows the base takes few values: they are told apart here, as
+    # slug_of() tells the names.
+    numbers = users.order_by().values_list(F("number"), flat=True).distinct()
     derived = (
-        Q(username__regex=r"^[a-z]+\.[a-z]+[0-9]*$")
-        & Q(prefix=F("base"))
-        & Q(number__regex=NAMESAKE_NUMBER)
+        Q(prefix=F("base"))
+        & Q(number__in=[n for n in numbers if NAMESAKE_NUMBER.fullmatch(n)])
         & Q(email=Concat("username", Value(f"@{EMAIL_DOMAIN}")))
     )
-    return (
-        User.objects.using(using)
-        .alias(
-            base=base,
-            prefix=Left("username", Length("base")),
-            number=Substr("username", Length("base") + 1),
-        )
-        .exclude(derived)
-    )
+    if connections[using].vendor == "mysql":
+        # MySQL and MariaDB compare text without regard to case: the pattern
+        # keeps the comparison with the base exact. Elsewhere it is exact
+        # already, and the pattern would be a Python call per row on SQLite.
+        derived &= Q(username__regex=r"^[a-z]+\.[a-z]+[0-9]*$")
+    return users.exclude(derived)
 
 
 @seeding.check("no two users share a username or an email address")
