@@ -17,6 +17,7 @@ current_classes(), which needs only the Student and SchoolClass rows.
 """
 
 import datetime
+import functools
 import math
 import re
 import unicodedata
@@ -298,6 +299,8 @@ def current_classes(using):
 # Names.
 
 
+# Tens of thousands of users share the locale's few thousand names.
+@functools.cache
 def slug(name):
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z]", "", ascii_name.lower()) or "user"
