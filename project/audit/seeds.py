@@ -36,7 +36,7 @@ from project.finance.models import Invoice, Payment
 from project.messaging.models import Conversation, Message
 from project.resources.models import Booking, Equipment, Room
 from project.school.models import Student, User
-from project.school.seeds import at, scaled, seeded_now
+from project.school.seeds import at, key_batches, scaled, seeded_now
 
 from .models import AuditLog
 
@@ -108,24 +108,24 @@ WEIGHTS = {
 KEPT = datetime.timedelta(days=365)
 
 
-def came_to_be(using, model):
-    """Yield (primary key, the moment the row came to be) of model's rows."""
+def came_to_be(rng, using, model, k):
+    """
+    (primary key, the moment the row came to be) of k of model's rows, drawn
+    at random.
+
+    The draw is among the keys alone: reading every row's time would convert a
+    value per row of a large table (exam results) to keep a few thousand.
+    """
     target = TARGETS[model]
-    rows = model._base_manager.using(using).order_by("pk")
-    for pk, value in rows.values_list("pk", target.time).iterator():
-        if value is not None:
-            yield pk, target.came_to_be(value) if target.came_to_be else value
-
-
-def sample(rng, rows, k):
-    """k rows drawn from an iterator of unknown length (reservoir sampling)."""
-    kept = []
-    for n, row in enumerate(rows):
-        if n < k:
-            kept.append(row)
-        elif (i := rng.randrange(n + 1)) < k:
-            kept[i] = row
-    return kept
+    rows = model._base_manager.using(using).exclude(**{f"{target.time}__isnull": True})
+    keys = list(rows.order_by("pk").values_list("pk", flat=True))
+    chosen = rng.sample(keys, min(k, len(keys)))
+    times = {}
+    for keys in key_batches(using, chosen):
+        times.update(rows.filter(pk__in=keys).values_list("pk", target.time))
+    if target.came_to_be:
+        return [(pk, target.came_to_be(times[pk])) for pk in chosen]
+    return [(pk, times[pk]) for pk in chosen]
 
 
 @seeding.register(AuditLog)
@@ -159,9 +159,11 @@ class AuditLogSeed(seeding.Seed):
                 rows = actors["any"]
                 rows = [rng.choice(rows) for _ in range(planned[model])] if rows else []
             else:
-                rows = sample(rng, came_to_be(using, model), planned[model])
-            for pk, created in rows:
-                action = rng.choices(list(target.actions), target.actions.values())[0]
+                rows = came_to_be(rng, using, model, planned[model])
+            actions = rng.choices(
+                list(target.actions), target.actions.values(), k=len(rows)
+            )
+            for (pk, created), action in zip(rows, actions):
                 when = self.moment(ctx, action, created)
                 if when is None:
                     continue

@@ -7,7 +7,9 @@ points with the category's sign. Teachers report incidents on school days,
 about students of one grade of the current year.
 """
 
+from bisect import bisect_right
 from collections import defaultdict
+from operator import itemgetter
 
 from django.db.models import Exists, OuterRef, Q
 
@@ -138,9 +140,10 @@ class BehaviorIncidentSeed(seeding.Seed):
         rng, today = ctx.rng, ctx.now.date()
         terms = [(first, last) for _, first, last in current_terms(ctx.now)]
         days = [day for day in school_days(terms, last=today) if day < today]
+        # By the day they were hired: those on the staff on a day are a prefix.
         teachers = list(
             Teacher.objects.using(ctx.using)
-            .order_by("pk")
+            .order_by("hired_on", "pk")
             .values_list("pk", "hired_on")
         )
         names = list(CATEGORIES)
@@ -150,9 +153,9 @@ class BehaviorIncidentSeed(seeding.Seed):
             day = rng.choice(days)
             name = rng.choices(names, weights)[0]
             _, _, severity, descriptions, _ = CATEGORIES[name]
-            reporters = [pk for pk, hired_on in teachers if hired_on <= day]
+            hired = bisect_right(teachers, day, key=itemgetter(1))
             yield {
-                "reported_by": rng.choice(reporters or [pk for pk, _ in teachers]),
+                "reported_by": rng.choice(teachers[: hired or len(teachers)])[0],
                 "occurred_at": at(day, rng.randint(8, 15), rng.randrange(0, 60, 5)),
                 "location": rng.choice(LOCATIONS),
                 "description": rng.choice(descriptions),

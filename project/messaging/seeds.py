@@ -20,7 +20,13 @@ from django.db.models.functions import Lag
 
 import seeding
 from project.school.models import User
-from project.school.seeds import current_year_start, grade_for, households, seeded_now
+from project.school.seeds import (
+    current_year_start,
+    grade_for,
+    households,
+    key_batches,
+    seeded_now,
+)
 
 from .models import Conversation, Message, Participant
 
@@ -161,10 +167,9 @@ class Directory:
 
 def members(directory, subject, created_at, now):
     """
-    (user, role, joined at, last read at) of a conversation's participants, the
-    first of whom started it. A pure function of its arguments, so that
-    ParticipantSeed and MessageSeed agree; primary keys stay out of it, since
-    they differ between databases.
+    (user, joined at, last read at) of a conversation's participants, the
+    first of whom started it. A pure function of its arguments; primary keys
+    stay out of it, since they differ between databases.
     """
     rng = random.Random(f"{subject}:{created_at.isoformat()}")
     audience = TOPICS.get(subject, "staff")
@@ -184,7 +189,7 @@ def members(directory, subject, created_at, now):
             parents = {p for parents, _ in chosen for p in parents}
             people = [rng.choice(teachers), *sorted(parents)]
     result = []
-    for n, (user, role, joined_on) in enumerate(dict.fromkeys(people)):
+    for n, (user, _, joined_on) in enumerate(dict.fromkeys(people)):
         # The first person starts the conversation; the others join soon.
         joined_at = created_at
         if n:
@@ -195,26 +200,23 @@ def members(directory, subject, created_at, now):
         if rng.random() < 0.8:
             span = int((now - joined_at).total_seconds())
             last_read_at = joined_at + datetime.timedelta(seconds=rng.randint(0, span))
-        result.append((user, role, joined_at, last_read_at))
+        result.append((user, joined_at, last_read_at))
     return result
 
 
-def conversations(ctx):
-    """Yield (conversation, start, audience, members) for every conversation."""
-    directory = Directory(ctx.using, ctx.now)
-    rows = Conversation.objects.using(ctx.using).order_by("pk")
-    for pk, subject, created_at in rows.values_list(
-        "pk", "subject", "created_at"
-    ).iterator():
-        audience = TOPICS.get(subject, "staff")
-        yield pk, created_at, audience, members(directory, subject, created_at, ctx.now)
+def conversations(using):
+    """(conversation, subject, start) of every conversation."""
+    rows = Conversation.objects.using(using).order_by("pk")
+    return rows.values_list("pk", "subject", "created_at").iterator()
 
 
 @seeding.register(Participant)
 class ParticipantSeed(seeding.Seed):
     def rows(self, ctx):
-        for conversation, _, _, people in conversations(ctx):
-            for user, _, joined_at, last_read_at in people:
+        directory = Directory(ctx.using, ctx.now)
+        for conversation, subject, created_at in conversations(ctx.using):
+            people = members(directory, subject, created_at, ctx.now)
+            for user, joined_at, last_read_at in people:
                 yield {
                     "conversation": conversation,
                     "user": user,
@@ -231,10 +233,23 @@ def voice(audience, role):
 
 @seeding.register(Message)
 class MessageSeed(seeding.Seed):
+    # The senders are the participants: their rows say who, and since when.
+    after = ("messaging.Participant",)
+
     def rows(self, ctx):
         rng = ctx.rng
-        for conversation, sent_at, audience, people in conversations(ctx):
-            roles = {user: role for user, role, _, _ in people}
+        # {conversation: [(user, role, joined at)]}, the first of whom
+        # started it.
+        participants = defaultdict(list)
+        rows = Participant.objects.using(ctx.using).order_by("conversation", "pk")
+        for conversation, *person in rows.values_list(
+            "conversation", "user", "user__role", "joined_at"
+        ).iterator():
+            participants[conversation].append(person)
+        for conversation, subject, sent_at in conversations(ctx.using):
+            audience = TOPICS.get(subject, "staff")
+            people = participants[conversation]
+            roles = {user: role for user, role, _ in people}
             sender = None
             for n in range(rng.randint(1, 8) if people else 0):
                 if n == 0:
@@ -248,9 +263,7 @@ class MessageSeed(seeding.Seed):
                     sent_at = morning.replace(hour=7, minute=rng.randrange(60))
                 if sent_at > ctx.now:
                     break
-                present = [
-                    user for user, _, joined_at, _ in people if joined_at < sent_at
-                ]
+                present = [user for user, _, joined_at in people if joined_at < sent_at]
                 if n == 0:
                     sender = people[0][0]
                 else:
@@ -272,8 +285,12 @@ class MessageSeed(seeding.Seed):
             .order_by("conversation", "sent_at", "pk")
             .values_list("pk", "conversation")
         )
-        replies = []
-        for _, thread in groupby(messages.iterator(), lambda m: m[1]):
+        # {a reply's key less the key of the message it answers: replies}. A
+        # conversation's messages are inserted together, so a handful of
+        # differences cover every reply: an UPDATE for each, where
+        # bulk_update() would spell out every key in a CASE.
+        replies = defaultdict(list)
+        for _, thread in groupby(messages.iterator(), itemgetter(1)):
             earlier = []
             for pk, _ in thread:
                 if earlier and rng.random() < 0.5:
@@ -281,11 +298,12 @@ class MessageSeed(seeding.Seed):
                     answered = (
                         earlier[-1] if rng.random() < 0.8 else rng.choice(earlier)
                     )
-                    replies.append(Message(pk=pk, reply_to_id=answered))
+                    replies[pk - answered].append(pk)
                 earlier.append(pk)
-        Message.objects.using(ctx.using).bulk_update(
-            replies, ["reply_to"], batch_size=1000
-        )
+        messages = Message.objects.using(ctx.using)
+        for gap, keys in replies.items():
+            for batch in key_batches(ctx.using, keys):
+                messages.filter(pk__in=batch).update(reply_to=F("pk") - gap)
 
 
 @seeding.check("every message's sender takes part in its conversation")

@@ -11,7 +11,7 @@ import math
 import re
 from collections import Counter
 
-from django.db.models import DateField, F, Max, Min, Q, RowRange, Window
+from django.db.models import DateField, F, Max, Q, RowRange, Window
 from django.db.models.functions import Cast
 
 import seeding
@@ -200,7 +200,9 @@ class BookingSeed(seeding.Seed):
             today - datetime.timedelta(days=BOOKINGS_BACK),
             today + datetime.timedelta(days=BOOKINGS_AHEAD),
         )
-        days = list(school_days(terms, *window))
+        # (day, its 08:00): a resource is booked on the days that begin after
+        # it came to be.
+        days = [(day, at(day, 8)) for day in school_days(terms, *window)]
         people = list(
             User.objects.using(ctx.using)
             .filter(role__in=(User.Role.TEACHER, User.Role.STAFF))
@@ -215,7 +217,7 @@ class BookingSeed(seeding.Seed):
         ).iterator():
             kind = "room" if room else "equipment" if equipment else "other"
             purposes = PURPOSES.get(name.rsplit(" ", 1)[0], PURPOSES[kind])
-            usable = [day for day in days if at(day, 8) > created]
+            usable = [day for day, opens in days if opens > created]
             count = rng.randint(
                 BOOKINGS_PER_RESOURCE // 2, BOOKINGS_PER_RESOURCE * 3 // 2
             )
@@ -256,24 +258,19 @@ def resource_names(using):
 
 @seeding.check("bookings of one resource never overlap")
 def bookings_overlap(using):
-    # Taken in the order they start, a resource's booking overlaps another
-    # when one before it ends after it starts, or one after it starts before
-    # it ends (every booking ends after it starts: a constraint of the table).
-    def over(aggregate, frame):
-        return Window(
-            aggregate,
-            partition_by=[F("resource")],
-            order_by=[F("starts_at").asc(), F("pk").asc()],
-            frame=frame,
-        )
-
+    # Taken in the order they start, two of a resource's bookings overlap
+    # when the earlier ends after the later starts: the later is found, as
+    # one before it ends after it starts. One window does: the earlier of the
+    # two ends after it starts too (a constraint of the table), so a second,
+    # looking ahead for it, would find the same overlaps again.
+    ended = Window(
+        Max("ends_at"),
+        partition_by=[F("resource")],
+        order_by=[F("starts_at").asc(), F("pk").asc()],
+        frame=RowRange(start=None, end=-1),
+    )
     return (
-        Booking.objects.using(using)
-        .alias(
-            ended=over(Max("ends_at"), RowRange(start=None, end=-1)),
-            next_start=over(Min("starts_at"), RowRange(start=1, end=None)),
-        )
-        .filter(Q(ended__gt=F("starts_at")) | Q(next_start__lt=F("ends_at")))
+        Booking.objects.using(using).alias(ended=ended).filter(ended__gt=F("starts_at"))
     )
 
 

@@ -17,12 +17,15 @@ current_classes(), which needs only the Student and SchoolClass rows.
 """
 
 import datetime
+import functools
 import math
 import re
 import unicodedata
 from collections import defaultdict
+from itertools import accumulate
 
 from django.contrib.auth.models import Group, Permission
+from django.db import connections
 from django.db.models import (
     Case,
     CharField,
@@ -231,6 +234,16 @@ def current_terms(now):
     return terms_of(starts_on, ends_on)
 
 
+def key_batches(using, keys):
+    """
+    ``keys`` in lists that a lookup such as pk__in may take on ``using``: the
+    database may limit a query's parameters (SQLite), and QuerySet.in_bulk()
+    splits its keys the same way.
+    """
+    size = connections[using].features.max_query_params or len(keys) or 1
+    return [keys[start : start + size] for start in range(0, len(keys), size)]
+
+
 def households(using, *fields):
     """
     Yield (guardians, children) in the order UserSeed wrote them: lists of
@@ -286,6 +299,8 @@ def current_classes(using):
 # Names.
 
 
+# Tens of thousands of users share the locale's few thousand names.
+@functools.cache
 def slug(name):
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z]", "", ascii_name.lower()) or "user"
@@ -314,10 +329,42 @@ def female_names(faker):
     return frozenset(getattr(provider, "first_names_female", ()))
 
 
-def other_surname(faker, surname):
-    while (name := faker.last_name()) == surname:
-        pass
-    return name
+class Names:
+    """
+    The locale's first and last names, drawn by their weights from the
+    Faker's own Random, as Faker draws them. Faker adds the weights up again
+    on every call, which tens of thousands of users make slow: here they are
+    added up once.
+    """
+
+    def __init__(self, faker):
+        provider = faker.first_name_female.__self__
+        either = getattr(provider, "first_names", ())
+        self.random = faker.random
+        self.lists = {
+            "female": by_weight(getattr(provider, "first_names_female", either)),
+            "male": by_weight(getattr(provider, "first_names_male", either)),
+            "last": by_weight(provider.last_names),
+        }
+
+    def draw(self, kind):
+        names, cum_weights = self.lists[kind]
+        return self.random.choices(names, cum_weights=cum_weights)[0]
+
+    def other_surname(self, surname):
+        while (name := self.draw("last")) == surname:
+            pass
+        return name
+
+
+def by_weight(names):
+    """
+    (names, cumulative weights) of a provider's list of names: a dict holds
+    their weights; a plain sequence has none, and its names are drawn alike.
+    """
+    if isinstance(names, dict):
+        return list(names), list(accumulate(names.values()))
+    return list(names), None
 
 
 # Seeds.
@@ -327,6 +374,7 @@ def other_surname(faker, surname):
 class UserSeed(seeding.Seed):
     def rows(self, ctx):
         self.usernames = Usernames()
+        self.names = Names(ctx.faker)
         self.female_names = female_names(ctx.faker)
         self.start = current_year_start(ctx.now)
         for _ in range(ADMINS):
@@ -345,11 +393,11 @@ class UserSeed(seeding.Seed):
     def first_name(self, ctx, female):
         """A first name that reads as female, or one that does not."""
         if female:
-            return ctx.faker.first_name_female()
+            return self.names.draw("female")
         # Some names are on both lists; GuardianLinkSeed would take a father
         # so named for a mother.
         for _ in range(20):
-            name = ctx.faker.first_name_male()
+            name = self.names.draw("male")
             if name not in self.female_names:
                 break
         return name
@@ -391,7 +439,7 @@ class UserSeed(seeding.Seed):
         )
         joined = at(joined_on, ctx.rng.randint(8, 16), ctx.rng.randrange(60))
         born = self.birthday(ctx, 24, 62)
-        return self.user(ctx, role, first, ctx.faker.last_name(), born, joined)
+        return self.user(ctx, role, first, self.names.draw("last"), born, joined)
 
     def teacher(self, ctx):
         born = self.birthday(ctx, 24, 64)
@@ -404,13 +452,13 @@ class UserSeed(seeding.Seed):
             first = max(born.year + 23, self.start.year - 25)
             hired = datetime.date(ctx.rng.randint(first, self.start.year), 8, 25)
         first = self.first_name(ctx, ctx.rng.random() < 0.65)
-        last = ctx.faker.last_name()
+        last = self.names.draw("last")
         return self.user(ctx, User.Role.TEACHER, first, last, born, at(hired, 9))
 
     def household(self, ctx, children):
         """A household's guardians, then its children, eldest first."""
-        rng, faker = ctx.rng, ctx.faker
-        surname = faker.last_name()
+        rng = ctx.rng
+        surname = self.names.draw("last")
         kids = []
         for grade in sorted(rng.sample(range(1, 13), children), reverse=True):
             female = rng.random() < 0.5
@@ -423,7 +471,7 @@ class UserSeed(seeding.Seed):
             )
         # (female, surname, youngest and oldest age at the eldest's birth)
         if rng.random() < 0.75:
-            mothers_name = surname if rng.random() < 0.85 else faker.last_name()
+            mothers_name = surname if rng.random() < 0.85 else self.names.draw("last")
             guardians = [(True, mothers_name, 22, 41), (False, surname, 22, 42)]
         else:
             kind = rng.choices(
@@ -435,7 +483,7 @@ class UserSeed(seeding.Seed):
                     "mother": (True, surname, 22, 41),
                     "father": (False, surname, 22, 42),
                     "grandparent": (female, surname, 47, 60),
-                    "relative": (female, other_surname(faker, surname), 22, 41),
+                    "relative": (female, self.names.other_surname(surname), 22, 41),
                 }[kind]
             ]
         eldest = kids[0][1]
@@ -779,7 +827,8 @@ class EnrollmentSeed(seeding.Seed):
 @seeding.register(Attendance)
 class AttendanceSeed(seeding.Seed):
     STATUSES = ("present", "late", "absent", "excused")
-    WEIGHTS = (92, 3, 3, 2)
+    #: Cumulative, so that each of the many draws need not add them up.
+    WEIGHTS = tuple(accumulate((92, 3, 3, 2)))
 
     def rows(self, ctx):
         today = ctx.now.date()
@@ -797,7 +846,7 @@ class AttendanceSeed(seeding.Seed):
                     # A few days in bed.
                     status, ill = "absent", ctx.rng.randint(0, 2)
                 else:
-                    status = ctx.rng.choices(self.STATUSES, self.WEIGHTS)[0]
+                    status = ctx.rng.choices(self.STATUSES, cum_weights=self.WEIGHTS)[0]
                 yield {
                     "student": student,
                     "school_class": school_class,
@@ -829,9 +878,9 @@ def values_where(rows, field, condition):
 
 
 #: A name that slug() only lowers.
-PLAIN_NAME = r"^[A-Za-z]+$"
+PLAIN_NAME = re.compile(r"[A-Za-z]+")
 #: What may follow the name in a username: nothing, or a number from 2 on.
-NAMESAKE_NUMBER = r"^([2-9]|[1-9][0-9]+)?$"
+NAMESAKE_NUMBER = re.compile(r"([2-9]|[1-9][0-9]+)?")
 
 
 def slug_of(using, field):
@@ -839,14 +888,14 @@ def slug_of(using, field):
     slug() of the name in the User column ``field``, as an SQL expression:
     the name lowered when it is plain, and for each of the few other names
     found, its slug computed here.
+
+    The distinct names are few, and are told apart here: a pattern in SQL
+    would be a Python call per row on SQLite.
     """
-    others = (
-        User.objects.using(using)
-        .exclude(**{f"{field}__regex": PLAIN_NAME})
-        .order_by()
-        .values_list(field, flat=True)
-        .distinct()
+    names = (
+        User.objects.using(using).order_by().values_list(field, flat=True).distinct()
     )
+    others = [name for name in names if not PLAIN_NAME.fullmatch(name)]
     return Case(
         *[When(**{field: name}, then=Value(slug(name))) for name in others],
         default=Lower(field),
@@ -857,23 +906,25 @@ def slug_of(using, field):
 @seeding.check("usernames and emails are derived from the user's name")
 def user_names(using):
     base = Concat(slug_of(using, "first_name"), Value("."), slug_of(using, "last_name"))
-    # The first pattern keeps the comparison with the base exact where the
-    # database compares text without regard to case (MySQL, MariaDB).
+    users = User.objects.using(using).alias(
+        base=base,
+        prefix=Left("username", Length("base")),
+        number=Substr("username", Length("base") + 1),
+    )
+    # What follows the base takes few values: they are told apart here, as
+    # slug_of() tells the names.
+    numbers = users.order_by().values_list(F("number"), flat=True).distinct()
     derived = (
-        Q(username__regex=r"^[a-z]+\.[a-z]+[0-9]*$")
-        & Q(prefix=F("base"))
-        & Q(number__regex=NAMESAKE_NUMBER)
+        Q(prefix=F("base"))
+        & Q(number__in=[n for n in numbers if NAMESAKE_NUMBER.fullmatch(n)])
         & Q(email=Concat("username", Value(f"@{EMAIL_DOMAIN}")))
     )
-    return (
-        User.objects.using(using)
-        .alias(
-            base=base,
-            prefix=Left("username", Length("base")),
-            number=Substr("username", Length("base") + 1),
-        )
-        .exclude(derived)
-    )
+    if connections[using].vendor == "mysql":
+        # MySQL and MariaDB compare text without regard to case: the pattern
+        # keeps the comparison with the base exact. Elsewhere it is exact
+        # already, and the pattern would be a Python call per row on SQLite.
+        derived &= Q(username__regex=r"^[a-z]+\.[a-z]+[0-9]*$")
+    return users.exclude(derived)
 
 
 @seeding.check("no two users share a username or an email address")
