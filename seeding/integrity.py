@@ -3,12 +3,16 @@ What is wrong with the rows in the database: keys that point nowhere, unique
 rules and check constraints broken, and the domain checks of seed modules.
 
 Each rule is counted with one aggregate query; rows are never loaded, and a
-few example keys are fetched only for a rule that is broken. Nothing here
+few example keys are fetched only for a rule that is broken. The queries are
+gathered first and then run, one after another or in threads. Nothing here
 writes: each query runs in its own atomic block only so that one failing
 query does not abort the others on PostgreSQL.
 """
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import DatabaseError, IntegrityError, connections, router, transaction
@@ -221,22 +225,66 @@ class Integrity:
         }
 
 
-def check_integrity(using, models):
-    """Return the Integrity of the rows of ``models`` (whose tables exist)."""
+def check_integrity(using, models, queries):
+    """
+    Return the Integrity of the rows of ``models`` (whose tables exist); its
+    findings are filled in by the calls appended to ``queries``.
+    """
     relations, unique, checks = [], [], []
+
+    def add(findings, finding, query):
+        findings.append(finding)
+        queries.append(query)
+
+    tables = sorted({m._meta.db_table for m in models})
+    database = DatabaseCheck(_has_check(using))
+    if database.available:
+        # First: it is one long query, and the rest fill in around it.
+        queries.append(partial(_database_check, using, tables, database))
     for model in models:
         for relation in _relations(model):
             if _stored(using, relation.related_model):
-                relations.append(_orphans(using, model, relation))
+                add(relations, *_orphans(using, model, relation))
         for gfk in generic_foreign_keys(model):
-            relations.append(_dangling(using, model, gfk))
+            add(relations, *_dangling(using, model, gfk))
         for names in constraints.unique_sets(model):
-            unique.append(_duplicates(using, model, names))
+            add(unique, *_duplicates(using, model, names))
         for constraint in model._meta.constraints:
             if isinstance(constraint, CheckConstraint):
-                checks.append(_broken(using, model, constraint))
-    tables = sorted({m._meta.db_table for m in models})
-    return Integrity(relations, unique, checks, database_check(using, tables))
+                add(checks, *_broken(using, model, constraint))
+    return Integrity(relations, unique, checks, database)
+
+
+def run_queries(using, queries, workers=1):
+    """
+    Run ``queries``, in ``workers`` threads with a connection each when more
+    than one is asked for. A caller inside a transaction, or on a private
+    in-memory SQLite database, gets them run on its own connection: other
+    connections would not see its rows.
+    """
+    connection = connections[using]
+    name = connection.settings_dict["NAME"]
+    private = connection.vendor == "sqlite" and name == ":memory:"
+    if workers <= 1 or connection.in_atomic_block or private:
+        for query in queries:
+            query()
+        return
+    pending, lock = iter(queries), threading.Lock()
+
+    def work():
+        try:
+            while True:
+                with lock:
+                    query = next(pending, None)
+                if query is None:
+                    return
+                query()
+        finally:
+            connections[using].close()
+
+    with ThreadPoolExecutor(workers) as pool:
+        for future in [pool.submit(work) for _ in range(workers)]:
+            future.result()
 
 
 def _relations(model):
@@ -262,7 +310,12 @@ def _kind(model, relation):
 
 
 def _guarded(using, finding, count):
-    """Run ``count(finding)``; a database error becomes the finding's error."""
+    """(finding, the query that runs ``count(finding)``, a database error
+    becoming the finding's error)."""
+    return finding, partial(_run_guarded, using, finding, count)
+
+
+def _run_guarded(using, finding, count):
     try:
         with transaction.atomic(using=using):
             count(finding)
@@ -273,7 +326,6 @@ def _guarded(using, finding, count):
         if isinstance(finding, Orphans):
             finding.content_types = []
         finding.error = describe(exc)
-    return finding
 
 
 def _keys(rows):
@@ -424,35 +476,39 @@ def _broken(using, model, constraint):
     return _guarded(using, finding, count)
 
 
-def database_check(using, tables):
-    """Run the backend's check_constraints(); report its complaint, if any."""
+def _has_check(using):
     connection = connections[using]
-    available = (
+    return (
         type(connection).check_constraints is not BaseDatabaseWrapper.check_constraints
     )
-    result = DatabaseCheck(available)
-    if available:
-        try:
-            with transaction.atomic(using=using):
-                connection.check_constraints(table_names=tables)
-        except IntegrityError as exc:
-            result.message = " ".join(str(exc).split())
-    return result
 
 
-def run_checks(using, checks):
-    """Run each domain check; one that raises is that check's error."""
-    results = []
-    for check in checks:
-        result = CheckResult(check)
-        try:
-            with transaction.atomic(using=using):
-                rows = check.func(using)
-                result.rows = rows.count()
-                if result.rows:
-                    result.examples = _keys(rows)
-        except Exception as exc:
-            result.rows, result.examples = None, []
-            result.error = describe(exc)
-        results.append(result)
+def _database_check(using, tables, result):
+    """Run the backend's check_constraints(); keep its complaint, if any."""
+    try:
+        with transaction.atomic(using=using):
+            connections[using].check_constraints(table_names=tables)
+    except IntegrityError as exc:
+        result.message = " ".join(str(exc).split())
+
+
+def check_domain(using, checks, queries):
+    """
+    Return a CheckResult per domain check, filled in by the calls appended
+    to ``queries``; a check that raises is that check's error.
+    """
+    results = [CheckResult(check) for check in checks]
+    queries += [partial(_run_check, using, result) for result in results]
     return results
+
+
+def _run_check(using, result):
+    try:
+        with transaction.atomic(using=using):
+            rows = result.check.func(using)
+            result.rows = rows.count()
+            if result.rows:
+                result.examples = _keys(rows)
+    except Exception as exc:
+        result.rows, result.examples = None, []
+        result.error = describe(exc)

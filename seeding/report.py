@@ -16,7 +16,7 @@ from django.db import connections
 
 from . import registry as registries
 from .graph import DependencyGraph
-from .integrity import Integrity, check_integrity, label, run_checks
+from .integrity import Integrity, check_domain, check_integrity, label, run_queries
 from .introspection import Treatment, classify, parse_labels, through_owner
 
 #: The version of the JSON form; it changes only when a field changes meaning
@@ -121,12 +121,13 @@ class Report:
         }
 
 
-def build_report(using, config, only=(), exclude=(), registry=None):
+def build_report(using, config, only=(), exclude=(), registry=None, workers=1):
     """
     Return the Report of database ``using``; raise SeedingError for bad input.
 
     ``only`` and ``exclude`` are 'app_label' or 'app_label.Model' labels that
     limit the tables counted, drawn and checked; coverage lists every model.
+    The integrity and domain checks run in ``workers`` threads.
     """
     if registry is None:
         registry = registries.site
@@ -153,6 +154,10 @@ def build_report(using, config, only=(), exclude=(), registry=None):
     ]
     graph = DependencyGraph(drawn)
     present = [t.model for t in tables if t.rows is not None]
+    queries = []
+    integrity = check_integrity(using, present, queries)
+    checks = check_domain(using, checks_in_scope(registry.checks, scope), queries)
+    run_queries(using, queries, workers)
     return Report(
         using=using,
         vendor=connection.vendor,
@@ -160,8 +165,8 @@ def build_report(using, config, only=(), exclude=(), registry=None):
         coverage=coverage,
         graph=graph,
         cycles=cycles(graph),
-        integrity=check_integrity(using, present),
-        checks=run_checks(using, checks_in_scope(registry.checks, scope)),
+        integrity=integrity,
+        checks=checks,
     )
 
 

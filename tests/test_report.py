@@ -3,6 +3,7 @@
 import json
 import shutil
 import subprocess
+import threading
 from datetime import date
 from decimal import Decimal
 from io import StringIO
@@ -364,6 +365,34 @@ def test_database_check_reports_the_backends_complaint(orphan):
     assert database.message
 
 
+@pytest.mark.django_db(transaction=True)
+def test_checks_run_on_connections_of_their_own_outside_a_transaction(school, checks):
+    """With workers, the checks run in threads, and find what one thread finds."""
+    threads = set()
+
+    def where(using):
+        threads.add(threading.get_ident())
+        return Student.objects.using(using).filter(pk=school["students"][0].pk)
+
+    checks.append(Check("where", "records its thread", where, __name__))
+    together = report(workers=2)
+    assert threads and threading.get_ident() not in threads
+    assert together.as_dict() == report().as_dict()
+    assert together.checks[0].rows == 1
+
+
+def test_a_report_inside_a_transaction_sees_its_rows(orphan):
+    """Threads could not see the caller's uncommitted rows: it runs alone."""
+    found = relation(report(workers=2), "school.Enrollment", "student")
+    assert found.rows == 1
+
+
+def test_jobs_below_one_is_a_command_error(db):
+    """--jobs 0 is refused before the report runs."""
+    with pytest.raises(CommandError, match="--jobs"):
+        seed_report("--jobs", "0")
+
+
 def test_orphan_in_a_many_to_many_table_is_counted(school, unchecked):
     """The auto-created table of a ManyToManyField is checked like any other."""
     teacher = Teacher.objects.get()
@@ -390,8 +419,9 @@ def test_orphan_of_a_relation_over_several_columns_is_counted(db, checks):
 def test_orphans_are_counted_with_one_query(school):
     """A relation's orphans are counted by one SELECT, never by loading rows."""
     field = Enrollment._meta.get_field("student")
+    _, query = _orphans(connection.alias, Enrollment, field)
     with CaptureQueriesContext(connection) as queries:
-        _orphans(connection.alias, Enrollment, field)
+        query()
     selects = [q["sql"] for q in queries if q["sql"].lstrip().startswith("SELECT")]
     assert len(selects) == 1
     assert "COUNT(" in selects[0].upper()

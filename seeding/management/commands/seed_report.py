@@ -70,6 +70,16 @@ class Command(BaseCommand):
             ),
         )
         parser.add_argument(
+            "--jobs",
+            type=int,
+            default=min(4, os.cpu_count() or 1),
+            metavar="N",
+            help=(
+                "Run the integrity and domain checks on N connections at once "
+                "(default: one per CPU, at most 4)."
+            ),
+        )
+        parser.add_argument(
             "--fail-on",
             choices=["never", "problems"],
             default="never",
@@ -91,9 +101,15 @@ class Command(BaseCommand):
             raise CommandError(
                 f"Cannot write the graph to {graph}: folder {folder} does not exist."
             )
+        if options["jobs"] < 1:
+            raise CommandError(f"--jobs takes a number from 1 up, not {options['jobs']}.")
         try:
             report = build_report(
-                alias, get_config(), only=options["only"], exclude=options["exclude"]
+                alias,
+                get_config(),
+                only=options["only"],
+                exclude=options["exclude"],
+                workers=options["jobs"],
             )
         except SeedingError as exc:
             raise CommandError(str(exc)) from exc
