@@ -234,14 +234,15 @@ def run_database(vendor, url, sizes, args, workdir):
     title = database_title(url or f"sqlite:///{template}")
     rows = []
     for size in sizes:
+        active = [m for m in args.methods
+                  if m in ("seed", "raw", "demo") or size <= args.compare_up_to]
+        runs = {method: [] for method in active}
+        after = []
         seeded = None
-        for method in args.methods:
-            label = RAW_LABELS[vendor] if method == "raw" else METHODS[method]
-            if method not in ("seed", "raw", "demo") and size > args.compare_up_to:
-                rows.append((label, size, None))
-                continue
-            runs = []
-            for number in range(args.repeat):
+        # The methods take turns, so that with --repeat each one samples the
+        # same stretches of a shared machine whose speed drifts.
+        for number in range(args.repeat):
+            for method in active:
                 target = url
                 if url is None:
                     path = workdir / f"{method}-{size}-{number}.sqlite3"
@@ -250,17 +251,21 @@ def run_database(vendor, url, sizes, args, workdir):
                 # A server database is shared: raw reads seed's rows before
                 # it empties the tables, the others empty them first.
                 source = seeded if url is None else None
-                runs.append(run_worker(method, target, size, source=source,
-                                       empty_first=url is not None and method != "raw"))
+                runs[method].append(run_worker(method, target, size, source=source,
+                                               empty_first=url is not None and method != "raw"))
                 if url is None and method == "seed":
                     if seeded is not None:
                         Path(seeded.removeprefix("sqlite:///")).unlink()
                     seeded = target
-                elif url is None and not (method == "demo" and number == args.repeat - 1):
+                elif method == "demo" and number == args.repeat - 1:
+                    after = after_demo(target, size, args, workdir)
+                elif url is None:
                     Path(target.removeprefix("sqlite:///")).unlink()
-            rows.append((label, size, runs))
+        for method in args.methods:
+            label = RAW_LABELS[vendor] if method == "raw" else METHODS[method]
+            rows.append((label, size, runs.get(method)))
             if method == "demo":
-                rows += after_demo(target, size, args, workdir)
+                rows += after
         if seeded is not None:
             Path(seeded.removeprefix("sqlite:///")).unlink()
     return title, vendor, rows
