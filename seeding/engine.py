@@ -26,7 +26,7 @@ from .constraints import combination, conditional_unique_sets, unique_sets
 from .exceptions import SeedFailed
 from .introspection import parse_labels
 from .keys import Pool, Spread, is_auto, root_of, tables_of
-from .values import ValueContext, column_for, rng_for
+from .values import ValueContext, column_for, fast_faker, rng_for
 
 
 @dataclass
@@ -259,7 +259,7 @@ class Run:
 
     def _context(self, step, batch=""):
         label = step.label
-        fake = faker.Faker(self.plan.config.locale)
+        fake = fast_faker(self.plan.config.locale)
         fake.seed_instance(f"{self.plan.seed}:{label}:context{batch}")
         return SeedContext(
             using=self.using,

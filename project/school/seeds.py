@@ -329,42 +329,10 @@ def female_names(faker):
     return frozenset(getattr(provider, "first_names_female", ()))
 
 
-class Names:
-    """
-    The locale's first and last names, drawn by their weights from the
-    Faker's own Random, as Faker draws them. Faker adds the weights up again
-    on every call, which tens of thousands of users make slow: here they are
-    added up once.
-    """
-
-    def __init__(self, faker):
-        provider = faker.first_name_female.__self__
-        either = getattr(provider, "first_names", ())
-        self.random = faker.random
-        self.lists = {
-            "female": by_weight(getattr(provider, "first_names_female", either)),
-            "male": by_weight(getattr(provider, "first_names_male", either)),
-            "last": by_weight(provider.last_names),
-        }
-
-    def draw(self, kind):
-        names, cum_weights = self.lists[kind]
-        return self.random.choices(names, cum_weights=cum_weights)[0]
-
-    def other_surname(self, surname):
-        while (name := self.draw("last")) == surname:
-            pass
-        return name
-
-
-def by_weight(names):
-    """
-    (names, cumulative weights) of a provider's list of names: a dict holds
-    their weights; a plain sequence has none, and its names are drawn alike.
-    """
-    if isinstance(names, dict):
-        return list(names), list(accumulate(names.values()))
-    return list(names), None
+def other_surname(faker, surname):
+    while (name := faker.last_name()) == surname:
+        pass
+    return name
 
 
 # Seeds.
@@ -374,7 +342,6 @@ def by_weight(names):
 class UserSeed(seeding.Seed):
     def rows(self, ctx):
         self.usernames = Usernames()
-        self.names = Names(ctx.faker)
         self.female_names = female_names(ctx.faker)
         self.start = current_year_start(ctx.now)
         for _ in range(ADMINS):
@@ -393,11 +360,11 @@ class UserSeed(seeding.Seed):
     def first_name(self, ctx, female):
         """A first name that reads as female, or one that does not."""
         if female:
-            return self.names.draw("female")
+            return ctx.faker.first_name_female()
         # Some names are on both lists; GuardianLinkSeed would take a father
         # so named for a mother.
         for _ in range(20):
-            name = self.names.draw("male")
+            name = ctx.faker.first_name_male()
             if name not in self.female_names:
                 break
         return name
@@ -439,7 +406,7 @@ class UserSeed(seeding.Seed):
         )
         joined = at(joined_on, ctx.rng.randint(8, 16), ctx.rng.randrange(60))
         born = self.birthday(ctx, 24, 62)
-        return self.user(ctx, role, first, self.names.draw("last"), born, joined)
+        return self.user(ctx, role, first, ctx.faker.last_name(), born, joined)
 
     def teacher(self, ctx):
         born = self.birthday(ctx, 24, 64)
@@ -452,13 +419,13 @@ class UserSeed(seeding.Seed):
             first = max(born.year + 23, self.start.year - 25)
             hired = datetime.date(ctx.rng.randint(first, self.start.year), 8, 25)
         first = self.first_name(ctx, ctx.rng.random() < 0.65)
-        last = self.names.draw("last")
+        last = ctx.faker.last_name()
         return self.user(ctx, User.Role.TEACHER, first, last, born, at(hired, 9))
 
     def household(self, ctx, children):
         """A household's guardians, then its children, eldest first."""
         rng = ctx.rng
-        surname = self.names.draw("last")
+        surname = ctx.faker.last_name()
         kids = []
         for grade in sorted(rng.sample(range(1, 13), children), reverse=True):
             female = rng.random() < 0.5
@@ -471,7 +438,7 @@ class UserSeed(seeding.Seed):
             )
         # (female, surname, youngest and oldest age at the eldest's birth)
         if rng.random() < 0.75:
-            mothers_name = surname if rng.random() < 0.85 else self.names.draw("last")
+            mothers_name = surname if rng.random() < 0.85 else ctx.faker.last_name()
             guardians = [(True, mothers_name, 22, 41), (False, surname, 22, 42)]
         else:
             kind = rng.choices(
@@ -483,7 +450,7 @@ class UserSeed(seeding.Seed):
                     "mother": (True, surname, 22, 41),
                     "father": (False, surname, 22, 42),
                     "grandparent": (female, surname, 47, 60),
-                    "relative": (female, self.names.other_surname(surname), 22, 41),
+                    "relative": (female, other_surname(ctx.faker, surname), 22, 41),
                 }[kind]
             ]
         eldest = kids[0][1]
