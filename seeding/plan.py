@@ -16,6 +16,7 @@ from .graph import DependencyGraph, UnbreakableCycle
 from .introspection import (
     Treatment,
     classify,
+    count_rows,
     forward_relations,
     generic_foreign_keys,
     parse_labels,
@@ -240,43 +241,22 @@ def _describe_structures(step):
 
 
 def _row_counts(using, models):
-    """{model: rows in its table}, a query per hundred tables, not per model."""
     connection = connections[using]
-    tables = {}
-    for model in models:
-        tables.setdefault(model._meta.db_table, []).append(model)
-    names = list(tables)
-    counts = {}
     try:
         present = set(connection.introspection.table_names(include_views=True))
-        missing = [name for name in names if name not in present]
+        missing = sorted({m._meta.db_table for m in models} - present)
         if missing:
             raise SeedingError(
                 f"Database '{using}' has no table {', '.join(missing)}. "
                 f"Is it migrated? Run without --no-migrate."
             )
-        for start in range(0, len(names), ROW_COUNTS_PER_QUERY):
-            chunk = names[start : start + ROW_COUNTS_PER_QUERY]
-            counted = ", ".join(
-                f"(SELECT COUNT(*) FROM {connection.ops.quote_name(name)})"
-                for name in chunk
-            )
-            with connection.cursor() as cursor:
-                cursor.execute(f"SELECT {counted}{connection.features.bare_select_suffix}")
-                row = cursor.fetchone()
-            for name, count in zip(chunk, row):
-                counts.update(dict.fromkeys(tables[name], count))
+        return count_rows(using, models)
     except DatabaseError as exc:
         connection.close()
         raise SeedingError(
             f"Cannot read the tables of database '{using}': {exc}. "
             f"Is the database reachable and migrated? Run without --no-migrate."
         ) from exc
-    return counts
-
-
-# Far below every backend's limit on the terms of one SELECT.
-ROW_COUNTS_PER_QUERY = 100
 
 
 def _null_targets(using, models, existing):

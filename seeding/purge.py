@@ -2,8 +2,8 @@
 Empty the tables that ``seed`` fills: children before parents, in one
 transaction, with foreign keys enforced again afterwards.
 
-``purge_models()`` decides which tables go, ``count_rows()`` says how many
-rows they hold, and ``purge()`` empties them. None of them takes the
+``purge_models()`` decides which tables go, ``introspection.count_rows()``
+says how many rows they hold, and ``purge()`` empties them. None of them takes the
 advisory lock or checks for a production database: the ``purge`` command
 does both (``seeding.safety``), and so must any other caller that is not
 already holding the lock, such as ``seed --fresh``.
@@ -18,6 +18,7 @@ from .introspection import (
     Treatment,
     all_models,
     classify,
+    count_rows,
     forward_relations,
     parse_labels,
 )
@@ -80,18 +81,6 @@ def referencing(using, models):
             for field in forward_relations(model)
         )
     }
-
-
-def count_rows(using, models):
-    """Return {model: number of rows in its table}."""
-    connection = connections[using]
-    counts = {}
-    with connection.cursor() as cursor:
-        for model in models:
-            table = connection.ops.quote_name(model._meta.db_table)
-            cursor.execute(f"SELECT COUNT(*) FROM {table}")
-            counts[model] = cursor.fetchone()[0]
-    return counts
 
 
 def purge(using, models, truncate=False):

@@ -17,7 +17,13 @@ from django.db import connections
 from . import registry as registries
 from .graph import DependencyGraph
 from .integrity import Integrity, check_domain, check_integrity, label, run_queries
-from .introspection import Treatment, classify, parse_labels, through_owner
+from .introspection import (
+    Treatment,
+    classify,
+    count_rows,
+    parse_labels,
+    through_owner,
+)
 
 #: The version of the JSON form; it changes only when a field changes meaning
 #: or disappears. Fields may be added within a version.
@@ -145,10 +151,8 @@ def build_report(using, config, only=(), exclude=(), registry=None, workers=1):
     scope = in_scope(treatments, only, exclude)
     connection = connections[using]
     existing = set(connection.introspection.table_names())
-    tables = [
-        TableCount(m, _count(using, m) if m._meta.db_table in existing else None)
-        for m in scope
-    ]
+    counts = count_rows(using, [m for m in scope if m._meta.db_table in existing])
+    tables = [TableCount(m, counts.get(m)) for m in scope]
     drawn = [
         m for m in scope if treatments[m].seeded or treatments[m] is Treatment.REUSED
     ]
@@ -194,10 +198,6 @@ def checks_in_scope(checks, scope):
         for check in checks
         if apps.get_containing_app_config(check.module) in (None, *configs)
     ]
-
-
-def _count(using, model):
-    return model._base_manager.using(using).count()
 
 
 def cycles(graph):

@@ -11,6 +11,7 @@ from django.db.migrations.executor import MigrationExecutor
 from seeding import engine
 from seeding.conf import get_config
 from seeding.exceptions import SeedingError
+from seeding.introspection import count_rows
 from seeding.plan import build_plan, parse_counts
 from seeding.safety import exclusive, refuse_production
 
@@ -209,7 +210,7 @@ class Command(BaseCommand):
         models = purge.purge_models(
             alias, config, only=options["only"], exclude=options["exclude"]
         )
-        rows = sum(purge.count_rows(alias, models).values())
+        rows = sum(count_rows(alias, models).values())
         if options["interactive"] and rows:
             answer = input(
                 f"--fresh deletes {rows:,} rows from {len(models)} tables of database "
