@@ -541,52 +541,38 @@ def empty(models):
     )
 
 
-def time_seed(size, counts, models, args):
+def timed_command(*args, **options):
+    """Run a management command; return its Clock and what it wrote."""
     from io import StringIO
 
     from django.core.management import call_command
 
+    out = StringIO()
     with Clock() as clock:
-        call_command(*seed_arguments(size), verbosity=0, stdout=StringIO(),
-                     stderr=StringIO())
+        call_command(*args, stdout=out, stderr=StringIO(), **options)
+    return clock, out.getvalue()
+
+
+def time_seed(size, counts, models, args):
+    clock, _ = timed_command(*seed_arguments(size), verbosity=0)
     return clock, None
 
 
 def time_demo(size, counts, models, args):
-    from io import StringIO
-
-    from django.core.management import call_command
-
     scale = round(size / DEMO_ROWS_PER_SCALE, 3)
-    out = StringIO()
-    with Clock() as clock:
-        call_command("seed", f"--seed={SEED}", f"--scale={scale}", "--no-migrate",
-                     "--noinput", "--exclude=benchapp", stdout=out, stderr=StringIO())
-    rows = int(re.search(r"Seeded ([\d,]+) rows", out.getvalue())[1].replace(",", ""))
-    return clock, rows
+    clock, out = timed_command("seed", f"--seed={SEED}", f"--scale={scale}",
+                               "--no-migrate", "--noinput", "--exclude=benchapp")
+    return clock, int(re.search(r"Seeded ([\d,]+) rows", out)[1].replace(",", ""))
 
 
 def time_report(size, counts, models, args):
-    from io import StringIO
-
-    from django.core.management import call_command
-
-    out = StringIO()
-    with Clock() as clock:
-        call_command("seed_report", "--format=json", "--exclude=benchapp", stdout=out)
-    return clock, json.loads(out.getvalue())["tables"]["rows"]
+    clock, out = timed_command("seed_report", "--format=json", "--exclude=benchapp")
+    return clock, json.loads(out)["tables"]["rows"]
 
 
 def time_purge(size, counts, models, args):
-    from io import StringIO
-
-    from django.core.management import call_command
-
-    out = StringIO()
-    with Clock() as clock:
-        call_command("purge", "--truncate", "--noinput", "--exclude=benchapp",
-                     stdout=out)
-    return clock, int(re.search(r"Purged (\d+) rows", out.getvalue())[1])
+    clock, out = timed_command("purge", "--truncate", "--noinput", "--exclude=benchapp")
+    return clock, int(re.search(r"Purged (\d+) rows", out)[1])
 
 
 def time_raw(size, counts, models, args):
