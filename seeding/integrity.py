@@ -328,6 +328,13 @@ def _run_guarded(using, finding, count):
         finding.error = describe(exc)
 
 
+def _tally(finding, rows):
+    """Count ``rows`` into ``finding``, with a few example keys when any."""
+    finding.rows = rows.count()
+    if finding.rows:
+        finding.examples = _keys(rows)
+
+
 def _keys(rows):
     pks = rows.order_by("pk").values_list("pk", flat=True)[:EXAMPLES]
     return [json_value(pk) for pk in pks]
@@ -347,12 +354,7 @@ def _orphans(using, model, relation):
         .filter(~Exists(matches))
     )
 
-    def count(finding):
-        finding.rows = rows.count()
-        if finding.rows:
-            finding.examples = _keys(rows)
-
-    return _guarded(using, finding, count)
+    return _guarded(using, finding, partial(_tally, rows=rows))
 
 
 def _dangling(using, model, gfk):
@@ -468,12 +470,7 @@ def _broken(using, model, constraint):
     holds = ExpressionWrapper(Q(constraint.condition), output_field=BooleanField())
     rows = model._base_manager.using(using).alias(_holds=holds).filter(_holds=False)
 
-    def count(finding):
-        finding.rows = rows.count()
-        if finding.rows:
-            finding.examples = _keys(rows)
-
-    return _guarded(using, finding, count)
+    return _guarded(using, finding, partial(_tally, rows=rows))
 
 
 def _has_check(using):
@@ -505,10 +502,7 @@ def check_domain(using, checks, queries):
 def _run_check(using, result):
     try:
         with transaction.atomic(using=using):
-            rows = result.check.func(using)
-            result.rows = rows.count()
-            if result.rows:
-                result.examples = _keys(rows)
+            _tally(result, result.check.func(using))
     except Exception as exc:
         result.rows, result.examples = None, []
         result.error = describe(exc)
