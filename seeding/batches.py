@@ -9,6 +9,7 @@ import datetime
 import functools
 import operator
 import random
+from array import array
 from dataclasses import dataclass
 
 import faker
@@ -40,10 +41,12 @@ from .keys import (
     Spread,
     coalesce,
     is_auto,
+    pack,
     root_of,
     roots_of,
     tables_of,
 )
+from .taken import Taken
 from .values import column_for, rng_for
 
 PLAIN = {
@@ -209,10 +212,10 @@ class Writer:
         """Values of unique rules that rows from earlier runs already use."""
         manager = self.model._base_manager.using(self.run.using)
         for names in self.uniques:
-            self.taken[names] = {hashable(row) for row in manager.values_list(*names)}
+            self.taken[names] = Taken(hashable(row) for row in manager.values_list(*names))
         for names, _, condition in self.conditional_uniques:
             rows = manager.filter(condition).values_list(*names)
-            self.taken[names] = {hashable(row) for row in rows}
+            self.taken[names] = Taken(hashable(row) for row in rows)
 
     # -- one batch -----------------------------------------------------------
 
@@ -302,7 +305,7 @@ class Writer:
                 taken = set(self.run.pool(root))
                 values = self.run._distinct(column, rng, existing + offset, n, taken)
             keys[root] = list(values)
-            self.new_keys.setdefault(root, []).append(values)
+            self.new_keys.setdefault(root, []).append(pack(values))
         data = {}
         for table in tables_of(self.model):
             data[table._meta.pk.attname] = keys[root_of(table)]
@@ -419,9 +422,12 @@ class Writer:
         state = self.one_to_one.get(field.attname)
         if state is None:
             used = set(self.run.stored(self.model, field)) if self.step.existing else ()
-            free = [key for key in pool if key not in used]
-            rng_for(self.seed, self.label, field.name, "one-to-one").shuffle(free)
-            state = self.one_to_one[field.attname] = iter(free)
+            # Shuffled positions rather than keys: 8 bytes a parent.
+            order = array("q", range(len(pool)))
+            rng_for(self.seed, self.label, field.name, "one-to-one").shuffle(order)
+            state = self.one_to_one[field.attname] = (
+                key for key in map(pool.__getitem__, order) if key not in used
+            )
         values = []
         for _ in range(n):
             if field.null and rng.random() >= self.run.ratio:
@@ -533,8 +539,13 @@ class Writer:
         # The columns are read in place: a redraw writes into them.
         checked = [(r, [data[a] for a in r.names]) for r in rules if r.counter is None]
         counted = [rule for rule in rules if rule.counter is not None]
-        for rule, _ in checked:
-            self.taken.setdefault(rule.names, set())
+        for rule, columns in checked:
+            taken = self.taken.setdefault(rule.names, Taken())
+            # Once the rule's combinations overflow to disk, the batch's are
+            # looked up there at once (the generator runs only then).
+            taken.prefetch(
+                hashable(values) for values in zip(*columns) if None not in values
+            )
         plain = not counted and all(rule.predicate is None for rule, _ in checked)
         for i in range(n):
             if plain and self._take_as_drawn(checked, i):
@@ -557,7 +568,7 @@ class Writer:
                 continue  # A NULL never repeats.
             taken = self.taken[rule.names]
             key = hashable(values)
-            if key in taken:
+            if taken.contains(key):
                 return False
             held.append((taken, key))
         for taken, key in held:
@@ -780,6 +791,8 @@ class Writer:
                     self.run.pool(model).add(keys)
         for field in self.backfills:
             self.run.pending_backfills.append((field, self.model, self.waiting))
+        for taken in self.taken.values():
+            taken.close()
 
 
 MISSING = object()

@@ -60,13 +60,16 @@ def combination(values, row, predicate=None):
 def hashable(values):
     """
     A row of unique values as a set member. Rows of several small whole
-    numbers (foreign keys, mostly) are packed into one int: a third of the
-    memory of a tuple of ints, for sets that hold every row of a table.
+    numbers and dates (foreign keys, days) are packed into one int: a third
+    of the memory of a tuple, for sets that hold every row of a table, and
+    what :class:`~seeding.taken.Taken` can move to disk.
     """
     row = values if type(values) in (list, tuple) else tuple(values)
     if len(row) > 1:
         key = 0
         for value in row:
+            if type(value) is datetime.date:
+                value = value.toordinal()
             if type(value) in WHOLE and 0 <= value <= 0xFFFFFFFF:
                 key = key << 32 | value
             else:

@@ -25,7 +25,7 @@ from .batches import Writer, update_rows
 from .constraints import combination, conditional_unique_sets, unique_sets
 from .exceptions import SeedFailed
 from .introspection import parse_labels
-from .keys import Pool, Spread, is_auto, root_of, tables_of
+from .keys import Pool, Spread, coalesce, is_auto, pack, root_of, tables_of
 from .values import ValueContext, column_for, fast_faker, rng_for
 
 
@@ -110,10 +110,12 @@ class Run:
                 existing = self._count(model)
             if existing:
                 pool.add(
-                    list(
-                        model._base_manager.using(self.using)
-                        .order_by("pk")
-                        .values_list("pk", flat=True)
+                    pack(
+                        list(
+                            model._base_manager.using(self.using)
+                            .order_by("pk")
+                            .values_list("pk", flat=True)
+                        )
                     )
                 )
             self.pools[model] = pool
@@ -164,7 +166,7 @@ class Run:
         if column.attname not in decided:
             count = self.plan.step(model).count
             if column.primary_key:
-                decided[column.attname] = self._new_keys(model, count)
+                decided[column.attname] = pack(self._new_keys(model, count))
             else:
                 decided[column.attname] = self._distinct(
                     column_for(column, self.values),
@@ -193,15 +195,17 @@ class Run:
 
     def _distinct(self, column, rng, offset, n, taken):
         """n distinct values of ``column`` from index ``offset`` on, none taken."""
-        values, index = [], offset
-        while len(values) < n:
-            wanted = n - len(values)
-            for value in column.distinct(rng, index, wanted):
-                if value not in taken:
-                    values.append(value)
+        parts, found, index = [], 0, offset
+        while found < n:
+            # A batch at a time, packed: a whole step's keys as objects
+            # would be the largest thing in memory.
+            wanted = min(n - found, self.batch_size)
+            values = [v for v in column.distinct(rng, index, wanted) if v not in taken]
+            parts.append(pack(values))
+            found += len(values)
             # The next indices, none skipped: a short column has few to spare.
             index += wanted
-        return values
+        return coalesce(parts)
 
     def stored(self, model, column):
         """The values of ``column`` in ``model``'s rows, NULL aside."""
@@ -225,6 +229,8 @@ class Run:
             except Exception as exc:
                 raise SeedFailed(self._failure(step, exc)) from exc
             self.done.add(step.model)
+            # Keys now come from the pool; the preview was for the step.
+            self.previews.pop(step.model, None)
             self.inserted[step.model] = rows
             try:
                 self._backfill()

@@ -9,6 +9,7 @@ from django.core.management.base import CommandError
 
 import seeding
 from seeding import registry
+from seeding.taken import Taken
 from tests.corpus import models as corpus
 
 pytestmark = pytest.mark.django_db
@@ -160,3 +161,33 @@ def test_malformed_seeding_setting_is_a_command_error(settings, setting, message
     settings.SEEDING = {"PRODUCTION": False, **setting} if isinstance(setting, dict) else setting
     with pytest.raises(CommandError, match=message):
         call_command("seed", "--no-migrate", "--only", "corpus.Tag", verbosity=0)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_unique_rules_kept_on_disk_give_the_same_data(monkeypatch, settings):
+    """Past its memory limit a unique rule's combinations move to disk, and
+    the rows drawn against them are the same."""
+    # They move between batches: several batches per step.
+    settings.SEEDING = {**settings.SEEDING, "BATCH_SIZE": 4}
+    call_command("seed", "--seed", "11", "--only", "corpus", "--no-migrate", verbosity=0)
+    first = dump("corpus")
+    call_command("purge", "--only", "corpus", "--truncate", "--noinput", verbosity=0)
+    monkeypatch.setattr("seeding.taken.LIMIT", 3)
+    spills = []
+    spill = Taken._spill
+    monkeypatch.setattr(Taken, "_spill", lambda taken: spills.append(spill(taken)))
+    call_command("seed", "--seed", "11", "--only", "corpus", "--no-migrate", verbosity=0)
+    assert spills
+    assert dump("corpus") == first
+
+
+def test_a_second_seed_keeps_unique_pairs_when_the_first_run_s_are_on_disk(monkeypatch):
+    """The combinations of earlier runs' rows, loaded past the memory limit,
+    still bind the new rows."""
+    monkeypatch.setattr("seeding.taken.LIMIT", 3)
+    args = ("seed", "--only", "corpus.Membership", "--count", "corpus.Membership=30", "--no-migrate")
+    for seed in ("1", "2"):
+        call_command(*args, "--seed", seed, verbosity=0)
+    pairs = list(corpus.Membership.objects.values_list("person", "club"))
+    assert len(pairs) == 60
+    assert len(pairs) == len(set(pairs))
