@@ -113,13 +113,18 @@ def came_to_be(rng, using, model, k):
     (primary key, the moment the row came to be) of k of model's rows, drawn
     at random.
 
-    The draw is among the keys alone: reading every row's time would convert a
-    value per row of a large table (exam results) to keep a few thousand.
+    The draw is among positions in key order: reading every row's time would
+    convert a value per row of a large table (exam results) to keep a few
+    thousand, and holding every key would take memory in proportion to it.
     """
     target = TARGETS[model]
     rows = model._base_manager.using(using).exclude(**{f"{target.time}__isnull": True})
-    keys = list(rows.order_by("pk").values_list("pk", flat=True))
-    chosen = rng.sample(keys, min(k, len(keys)))
+    total = rows.count()
+    positions = rng.sample(range(total), min(k, total))
+    wanted = set(positions)
+    keys = rows.order_by("pk").values_list("pk", flat=True).iterator(chunk_size=10_000)
+    at_position = {i: pk for i, pk in enumerate(keys) if i in wanted}
+    chosen = [at_position[i] for i in positions]
     times = {}
     for keys in key_batches(using, chosen):
         times.update(rows.filter(pk__in=keys).values_list("pk", target.time))
