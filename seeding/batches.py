@@ -21,6 +21,7 @@ from model_bakery import random_gen
 
 from .constraints import (
     as_tuple,
+    batch_keys,
     check_conditions,
     combination,
     conditional_unique_sets,
@@ -539,16 +540,19 @@ class Writer:
         # The columns are read in place: a redraw writes into them.
         checked = [(r, [data[a] for a in r.names]) for r in rules if r.counter is None]
         counted = [rule for rule in rules if rule.counter is not None]
-        for rule, columns in checked:
+        # Each row's combination as drawn, None where it holds a NULL.
+        drawn = [batch_keys(columns) for _, columns in checked]
+        for (rule, _), keys in zip(checked, drawn):
             taken = self.taken.setdefault(rule.names, Taken())
             # Once the rule's combinations overflow to disk, the batch's are
             # looked up there at once (the generator runs only then).
-            taken.prefetch(
-                hashable(values) for values in zip(*columns) if None not in values
-            )
+            taken.prefetch(key for key in keys if key is not None)
         plain = not counted and all(rule.predicate is None for rule, _ in checked)
+        as_drawn = [
+            (self.taken[rule.names], keys) for (rule, _), keys in zip(checked, drawn)
+        ]
         for i in range(n):
-            if plain and self._take_as_drawn(checked, i):
+            if plain and _take_as_drawn(as_drawn, i):
                 continue
             held, counts = self._settle(Row(data, i), checked, counted, rng, given)
             for rule, values in held:
@@ -557,23 +561,6 @@ class Writer:
             for rule, (group, k, value) in counts.items():
                 self.groups.setdefault(rule.names, {})[group] = k
                 data[rule.counter][i] = value
-
-    def _take_as_drawn(self, checked, i):
-        """Keep row i's combinations as drawn if none repeats (the usual
-        case, and the cheap one); False leaves the row to _settle()."""
-        held = []
-        for rule, columns in checked:
-            values = [column[i] for column in columns]
-            if None in values:
-                continue  # A NULL never repeats.
-            taken = self.taken[rule.names]
-            key = hashable(values)
-            if taken.contains(key):
-                return False
-            held.append((taken, key))
-        for taken, key in held:
-            taken.add(key)
-        return True
 
     def _settle(self, row, checked, counted, rng, given):
         """Redraw the row until no set repeats a combination; return the
@@ -793,6 +780,22 @@ class Writer:
             self.run.pending_backfills.append((field, self.model, self.waiting))
         for taken in self.taken.values():
             taken.close()
+
+
+def _take_as_drawn(as_drawn, i):
+    """Keep row i's combinations as drawn if none is taken (the usual case,
+    and the cheap one); False leaves the row to Writer._settle()."""
+    held = []
+    for taken, keys in as_drawn:
+        key = keys[i]
+        if key is None:
+            continue  # A NULL never repeats.
+        if taken.contains(key):
+            return False
+        held.append((taken, key))
+    for taken, key in held:
+        taken.add(key)
+    return True
 
 
 MISSING = object()
