@@ -306,7 +306,7 @@ class Writer:
                 taken = set(self.run.pool(root))
                 values = self.run._distinct(column, rng, existing + offset, n, taken)
             keys[root] = list(values)
-            self.new_keys.setdefault(root, []).append(pack(values))
+            self.new_keys.setdefault(root, []).append(pack(values, self.step.count or 0))
         data = {}
         for table in tables_of(self.model):
             data[table._meta.pk.attname] = keys[root_of(table)]

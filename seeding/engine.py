@@ -201,7 +201,7 @@ class Run:
             # would be the largest thing in memory.
             wanted = min(n - found, self.batch_size)
             values = [v for v in column.distinct(rng, index, wanted) if v not in taken]
-            parts.append(pack(values))
+            parts.append(pack(values, n))
             found += len(values)
             # The next indices, none skipped: a short column has few to spare.
             index += wanted

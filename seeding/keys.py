@@ -132,10 +132,18 @@ class UUIDs:
 #: The range of an array("q") item.
 SMALLEST, LARGEST = -(2**63), 2**63 - 1
 
+#: Keys a sequence holds before it is packed. Below, objects cost little
+#: memory (5 MB of UUIDs at most) and are drawn without building one each.
+PACKED_FROM = 50_000
 
-def pack(values):
-    """``values`` in the least memory that gives them back unchanged."""
+
+def pack(values, size=None):
+    """``values`` in the least memory that gives them back unchanged, when
+    they are, or are part of, ``size`` keys (by default their own number)
+    of at least PACKED_FROM."""
     if isinstance(values, (range, array, UUIDs)):
+        return values
+    if (len(values) if size is None else size) < PACKED_FROM:
         return values
     if all(type(v) is int for v in values) and (
         not values or SMALLEST <= min(values) and max(values) <= LARGEST
@@ -148,12 +156,15 @@ def pack(values):
 
 def coalesce(parts):
     """Parts of keys as one sequence: one range for consecutive ranges (the
-    usual case), else packed as :func:`pack` would."""
+    usual case), else a list, or packed as :func:`pack` would."""
     if all(isinstance(p, range) for p in parts) and all(
         a.stop == b.start for a, b in zip(parts, parts[1:])
     ):
         return range(parts[0].start, parts[-1].stop) if parts else range(0)
-    parts = [array("q", p) if isinstance(p, range) else pack(p) for p in parts]
+    size = sum(map(len, parts))
+    if size < PACKED_FROM:
+        return [key for part in parts for key in part]
+    parts = [array("q", p) if isinstance(p, range) else pack(p, size) for p in parts]
     if all(isinstance(p, array) for p in parts):
         whole = array("q")
         for part in parts:

@@ -181,6 +181,18 @@ def test_unique_rules_kept_on_disk_give_the_same_data(monkeypatch, settings):
     assert dump("corpus") == first
 
 
+@pytest.mark.django_db(transaction=True)
+def test_packed_key_pools_give_the_same_data(monkeypatch):
+    """Pools of integers and UUIDs, packed once they are large, hand out the
+    same keys as lists of objects."""
+    call_command("seed", "--seed", "11", "--only", "corpus", "--no-migrate", verbosity=0)
+    first = dump("corpus")
+    call_command("purge", "--only", "corpus", "--truncate", "--noinput", verbosity=0)
+    monkeypatch.setattr("seeding.keys.PACKED_FROM", 1)
+    call_command("seed", "--seed", "11", "--only", "corpus", "--no-migrate", verbosity=0)
+    assert dump("corpus") == first
+
+
 def test_a_second_seed_keeps_unique_pairs_when_the_first_run_s_are_on_disk(monkeypatch):
     """The combinations of earlier runs' rows, loaded past the memory limit,
     still bind the new rows."""
