@@ -876,7 +876,10 @@ def _adapter(field, ops):
         return str  # What it does to a date.
     if kind is models.DecimalField:
         if type(ops).adapt_decimalfield_value is base.adapt_decimalfield_value:
-            return AS_IS  # It returns the value itself.
+            # It returns the value itself. Django registers str as sqlite3's
+            # adapter for Decimal; applied to a whole column at once, it
+            # spares the driver an adapter lookup per value.
+            return str if ops.connection.vendor == "sqlite" else AS_IS
         return functools.partial(
             ops.adapt_decimalfield_value,
             max_digits=field.max_digits,
