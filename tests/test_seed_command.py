@@ -5,10 +5,12 @@ import json
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.core.management.base import CommandError
 
 import seeding
 from seeding import registry
+from seeding.engine import PAGE_CACHE, Run
 from seeding.taken import Taken
 from tests.corpus import models as corpus
 
@@ -203,3 +205,22 @@ def test_a_second_seed_keeps_unique_pairs_when_the_first_run_s_are_on_disk(monke
     pairs = list(corpus.Membership.objects.values_list("person", "club"))
     assert len(pairs) == 60
     assert len(pairs) == len(set(pairs))
+
+
+def cache_size():
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's page cache")
+def test_a_run_has_a_larger_sqlite_page_cache_and_gives_it_back(monkeypatch):
+    """Inserts reread index pages less with a larger cache; the connection
+    has its own size again once the run is over."""
+    before = cache_size()
+    during = []
+    execute = Run.execute
+    monkeypatch.setattr(Run, "execute", lambda run: during.append(cache_size()) or execute(run))
+    call_command("seed", "--seed", "1", "--only", "corpus.Tag", "--no-migrate", verbosity=0)
+    assert during == [-PAGE_CACHE]
+    assert cache_size() == before
