@@ -225,8 +225,8 @@ class Run:
         """n distinct values of ``column`` from index ``offset`` on, none taken."""
         parts, found, index = [], 0, offset
         while found < n:
-            # A batch at a time, packed: a whole step's keys as objects
-            # would be the largest thing in memory.
+            # A batch at a time, packed once they are many: a large step's
+            # keys as objects would be the largest thing in memory.
             wanted = min(n - found, self.batch_size)
             values = [v for v in column.distinct(rng, index, wanted) if v not in taken]
             parts.append(pack(values, n))

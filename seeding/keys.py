@@ -1,9 +1,10 @@
 """
 Primary keys: which table allocates them, and the pools children draw from.
 
-A pool holds a key per row of its table for the whole run, so keys are kept
-packed: consecutive integers as a range, other integers in an array of
-64-bit ints and UUIDs as their 16 bytes, a tenth of the memory of objects.
+A pool holds a key per row of its table for the whole run, so large pools
+keep their keys packed: consecutive integers as a range, other integers in
+an array of 64-bit ints and UUIDs as their 16 bytes, a tenth of the memory
+of objects.
 """
 
 import math
