@@ -7,6 +7,7 @@ rules and check constraints, then one insert per table.
 import collections
 import datetime
 import functools
+import itertools
 import operator
 import random
 from array import array
@@ -754,7 +755,7 @@ class Writer:
                     prep = self.prep[attname]
                     if prep is None:
                         columns.append(values)
-                    elif None in values:
+                    elif _holds_none(values):
                         columns.append([None if v is None else prep(v) for v in values])
                     else:
                         columns.append(list(map(prep, values)))
@@ -780,6 +781,12 @@ class Writer:
             self.run.pending_backfills.append((field, self.model, self.waiting))
         for taken in self.taken.values():
             taken.close()
+
+
+def _holds_none(values):
+    """``None in values`` by identity: ``in`` compares with ==, and a Decimal
+    compared with None asks the numbers ABCs first, at Python speed."""
+    return any(map(operator.is_, values, itertools.repeat(None)))
 
 
 def _take_as_drawn(as_drawn, i):
