@@ -69,7 +69,9 @@ def seed(plan, reporter=None):
     reporter = reporter or Reporter()
     state = random.getstate(), random_gen.baker_random.getstate()
     try:
-        with transaction.atomic(using=plan.using), page_cache(connections[plan.using]):
+        # The cache is given back once the transaction is over: a broken one
+        # would refuse the PRAGMA and hide the error that broke it.
+        with page_cache(connections[plan.using]), transaction.atomic(using=plan.using):
             run = Run(plan, reporter)
             return run.execute()
     finally:

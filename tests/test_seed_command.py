@@ -11,6 +11,7 @@ from django.core.management.base import CommandError
 import seeding
 from seeding import registry
 from seeding.engine import PAGE_CACHE, Run
+from seeding.exceptions import SeedFailed
 from seeding.taken import Taken
 from tests.corpus import models as corpus
 
@@ -224,3 +225,17 @@ def test_a_run_has_a_larger_sqlite_page_cache_and_gives_it_back(monkeypatch):
     call_command("seed", "--seed", "1", "--only", "corpus.Tag", "--no-migrate", verbosity=0)
     assert during == [-PAGE_CACHE]
     assert cache_size() == before
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's page cache")
+def test_a_run_that_breaks_its_transaction_reports_its_own_error(monkeypatch):
+    """Giving the page cache back waits for the rollback, so the error that
+    broke the transaction is the one reported."""
+
+    def broken(run):
+        connection.needs_rollback = True
+        raise SeedFailed("the seed module broke the transaction")
+
+    monkeypatch.setattr(Run, "execute", broken)
+    with pytest.raises(CommandError, match="broke the transaction"):
+        call_command("seed", "--seed", "1", "--only", "corpus.Tag", "--no-migrate", verbosity=0)
