@@ -213,10 +213,12 @@ class Writer:
     def _load_taken(self):
         """Values of unique rules that rows from earlier runs already use."""
         manager = self.model._base_manager.using(self.run.using)
+        # Streamed: Taken keeps a bounded part of them in memory.
         for names in self.uniques:
-            self.taken[names] = Taken(hashable(row) for row in manager.values_list(*names))
+            rows = manager.values_list(*names).iterator()
+            self.taken[names] = Taken(hashable(row) for row in rows)
         for names, _, condition in self.conditional_uniques:
-            rows = manager.filter(condition).values_list(*names)
+            rows = manager.filter(condition).values_list(*names).iterator()
             self.taken[names] = Taken(hashable(row) for row in rows)
 
     # -- one batch -----------------------------------------------------------
