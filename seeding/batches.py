@@ -27,6 +27,7 @@ from .constraints import (
     combination,
     conditional_unique_sets,
     hashable,
+    nulls_equal_sets,
     unique_sets,
 )
 from .exceptions import SeedFailed
@@ -145,6 +146,9 @@ class Writer:
                 continue
             self.columns[field.attname] = column_for(field, run.values)
         self.uniques = unique_sets(model)
+        self.nulls_equal = nulls_equal_sets(model, run.connection)
+        # The columns whose one NULL a row already holds, where NULLs are equal.
+        self.null_held = set()
         self.conditional_uniques = conditional_unique_sets(model)
         self.conditions, _ = check_conditions(model)
         self.spreads = {}
@@ -544,7 +548,7 @@ class Writer:
         checked = [(r, [data[a] for a in r.names]) for r in rules if r.counter is None]
         counted = [rule for rule in rules if rule.counter is not None]
         # Each row's combination as drawn, None where it holds a NULL.
-        drawn = [batch_keys(columns) for _, columns in checked]
+        drawn = [batch_keys(columns, rule.nulls_equal) for rule, columns in checked]
         for (rule, _), keys in zip(checked, drawn):
             taken = self.taken.setdefault(rule.names, Taken())
             # Once the rule's combinations overflow to disk, the batch's are
@@ -571,7 +575,12 @@ class Writer:
         i = row.i
         for attempt in range(1, MAX_ATTEMPTS + 1):
             held = [
-                (rule, combination([c[i] for c in columns], row, rule.predicate))
+                (
+                    rule,
+                    combination(
+                        [c[i] for c in columns], row, rule.predicate, rule.nulls_equal
+                    ),
+                )
                 for rule, columns in checked
             ]
             clashes = [r for r, values in held if values in self.taken[r.names]]
@@ -602,7 +611,13 @@ class Writer:
         for names in sets:
             # The last free column counts (a number, a day), the others vary.
             free = [a for a in self._free(names, given) if shares[a] == 1]
-            rules.append(SetRule(names, counter=free[-1] if free else None))
+            rules.append(
+                SetRule(
+                    names,
+                    counter=free[-1] if free else None,
+                    nulls_equal=frozenset(names) in self.nulls_equal,
+                )
+            )
         rules += [SetRule(names, predicate) for names, predicate in conditional]
         return rules
 
@@ -637,10 +652,15 @@ class Writer:
             self.groups[attname] = start + n
             data[attname] = column.distinct(rng, start, n)
             return
+        # Where NULLs are equal, the column holds one NULL at most; the other
+        # rows that drew one get a value.
+        once = frozenset((attname,)) in self.nulls_equal
         for i in range(n):
             if field.null and data[attname][i] is None:
-                values.append(None)
-                continue
+                if not once or not (attname in self.null_held or (None,) in taken):
+                    self.null_held.add(attname)
+                    values.append(None)
+                    continue
             value = column.distinct(rng, index, 1)[0]
             index += 1
             while (value,) in taken:
@@ -823,6 +843,8 @@ class SetRule:
     #: The column counted up within each group of the others, if any; the
     #: other sets are redrawn until their combination is new.
     counter: str | None = None
+    #: Whether a combination holding a NULL binds (nulls_distinct=False).
+    nulls_equal: bool = False
 
 
 class Row:

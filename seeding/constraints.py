@@ -44,13 +44,33 @@ def unique_sets(model):
     return list(kept.values())
 
 
-def combination(values, row, predicate=None):
+def nulls_equal_sets(model, connection):
+    """
+    The unique sets, as frozensets of attnames, whose NULLs count as equal
+    (``nulls_distinct=False``) on a database that honours it: there a NULL
+    is a value like any other, which the set may hold once.
+    """
+    if not connection.features.supports_nulls_distinct_unique_constraints:
+        return frozenset()
+    meta = model._meta
+    return frozenset(
+        frozenset(meta.get_field(n).attname for n in constraint.fields)
+        for constraint in meta.constraints
+        if isinstance(constraint, UniqueConstraint)
+        and constraint.nulls_distinct is False
+        and constraint.condition is None
+        and constraint.fields
+    )
+
+
+def combination(values, row, predicate=None, nulls_equal=False):
     """
     The ``values`` a row (attname -> value) holds in a unique set, as a set
     member; None when the rule does not bind the row: a NULL never repeats
-    in SQL, and a conditional rule binds only the rows that meet it.
+    in SQL (unless the set counts NULLs as equal), and a conditional rule
+    binds only the rows that meet it.
     """
-    if None in values:
+    if None in values and not nulls_equal:
         return None
     if predicate is not None and predicate(row) is not True:
         return None
@@ -81,14 +101,16 @@ def hashable(values):
 WHOLE = frozenset((int, bool))
 
 
-def batch_keys(columns):
+def batch_keys(columns, nulls_equal=False):
     """
-    hashable() of each row of ``columns``, None for a row holding a NULL. Two
-    columns of small whole numbers (a pair of keys, the usual unique set of
-    many rows) are packed in one pass.
+    hashable() of each row of ``columns``, None for a row holding a NULL
+    unless NULLs count as equal. Two columns of small whole numbers (a pair
+    of keys, the usual unique set of many rows) are packed in one pass.
     """
     if len(columns) == 2 and all(map(_small_whole, columns)):
         return [a << 32 | b for a, b in zip(*columns)]
+    if nulls_equal:
+        return [hashable(row) for row in zip(*columns)]
     return [None if None in row else hashable(row) for row in zip(*columns)]
 
 

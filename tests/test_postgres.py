@@ -52,3 +52,19 @@ def test_ranges_are_ordered_and_not_empty(listings):
 def test_a_unique_array_repeats_no_value(listings):
     codes = [tuple(listing.codes) for listing in listings]
     assert len(codes) == len(set(codes))
+
+
+def test_nulls_that_count_as_equal_appear_once_per_unique_set():
+    """NULLS NOT DISTINCT (nulls_distinct=False): a NULL is a value that a
+    unique set may hold once, alone or with the same other values."""
+    call_command(
+        "seed", "--seed", "2", "--only", "pgcorpus.Badge",
+        "--count", "pgcorpus.Badge=300", "--count", "pgcorpus.Listing=150",
+        "--no-migrate", verbosity=0,
+    )
+    Badge = apps.get_model("pgcorpus.Badge")
+    assert Badge.objects.count() == 300
+    assert Badge.objects.filter(nickname__isnull=True).count() <= 1
+    null_kinds = list(Badge.objects.filter(kind__isnull=True).values_list("listing", flat=True))
+    assert null_kinds
+    assert len(null_kinds) == len(set(null_kinds))

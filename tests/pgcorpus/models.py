@@ -28,3 +28,30 @@ class Listing(models.Model):
     guests = IntegerRangeField()
     price_band = DecimalRangeField()
     codes = ArrayField(models.CharField(max_length=8), unique=True)
+
+
+class Badge(models.Model):
+    """Unique rules whose NULLs count as equal (PostgreSQL 15's NULLS NOT DISTINCT)."""
+
+    class Kind(models.TextChoices):
+        GOLD = "gold"
+        SILVER = "silver"
+        BRONZE = "bronze"
+
+    listing = models.ForeignKey(Listing, on_delete=models.CASCADE)
+    kind = models.CharField(max_length=6, choices=Kind, null=True)
+    nickname = models.CharField(max_length=40, null=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["listing", "kind"],
+                nulls_distinct=False,
+                name="pgcorpus_badge_one_null_kind_per_listing",
+            ),
+            models.UniqueConstraint(
+                fields=["nickname"],
+                nulls_distinct=False,
+                name="pgcorpus_badge_one_null_nickname",
+            ),
+        ]
