@@ -548,16 +548,15 @@ class Writer:
         checked = [(r, [data[a] for a in r.names]) for r in rules if r.counter is None]
         counted = [rule for rule in rules if rule.counter is not None]
         # Each row's combination as drawn, None where it holds a NULL.
-        drawn = [batch_keys(columns, rule.nulls_equal) for rule, columns in checked]
-        for (rule, _), keys in zip(checked, drawn):
+        as_drawn = []
+        for rule, columns in checked:
+            keys = batch_keys(columns, rule.nulls_equal)
             taken = self.taken.setdefault(rule.names, Taken())
             # Once the rule's combinations overflow to disk, the batch's are
             # looked up there at once (the generator runs only then).
             taken.prefetch(key for key in keys if key is not None)
+            as_drawn.append((taken, keys))
         plain = not counted and all(rule.predicate is None for rule, _ in checked)
-        as_drawn = [
-            (self.taken[rule.names], keys) for (rule, _), keys in zip(checked, drawn)
-        ]
         for i in range(n):
             if plain and _take_as_drawn(as_drawn, i):
                 continue
