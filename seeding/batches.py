@@ -146,6 +146,9 @@ class Writer:
                 continue
             self.columns[field.attname] = column_for(field, run.values)
         self.uniques = unique_sets(model)
+        # Keys unique on their own, by unique=True or by a one-column unique
+        # rule: each links one target at most, as a one-to-one key does.
+        self.alone = {names[0] for names in self.uniques if len(names) == 1}
         self.nulls_equal = nulls_equal_sets(model, run.connection)
         # The columns whose one NULL a row already holds, where NULLs are equal.
         self.null_held = set()
@@ -333,7 +336,7 @@ class Writer:
             raise SeedFailed(
                 f"{self.label}.{field.name} needs a row of {target}; there is none."
             )
-        if field.unique:
+        if field.attname in self.alone:
             return self._one_to_one(field, pool, rng, n)
         spread = self._spread(field.name, len(pool))
         if not nullable:
@@ -346,7 +349,7 @@ class Writer:
 
     def _self_reference(self, field, rng, n, data):
         """Point at earlier rows of the model; a required key's first row at itself."""
-        if field.unique:
+        if field.attname in self.alone:
             return self._self_one_to_one(field, rng, n, data)
         column = field.target_field.attname
         existing, earlier = self._targets(field), self.earlier[column]
@@ -405,8 +408,15 @@ class Writer:
         for i in range(n):
             # A required key may always point at its own row, the last choice.
             choices = len(free) + (not field.null)
-            if not choices or (field.null and rng.random() >= self.run.ratio):
+            if (
+                not choices or (field.null and rng.random() >= self.run.ratio)
+            ) and self._null_allowed(field.attname):
                 values.append(None)
+            elif not choices:
+                raise SeedFailed(
+                    f"{self.label}.{field.name}: more rows than rows to point at, "
+                    f"and its unique rule allows one NULL."
+                )
             elif (index := rng.randrange(choices)) < len(free):
                 free[index], free[-1] = free[-1], free[index]
                 values.append(free.pop())
@@ -439,10 +449,13 @@ class Writer:
         values = []
         for _ in range(n):
             if field.null and rng.random() >= self.run.ratio:
-                values.append(None)
-                continue
+                if self._null_allowed(field.attname):
+                    values.append(None)
+                    continue
             value = next(state, None)
-            if value is None and not field.null:
+            if value is None and not (
+                field.null and self._null_allowed(field.attname)
+            ):
                 raise SeedFailed(
                     f"{self.label}.{field.name}: more rows than free {field.related_model._meta.label} rows for a one-to-one link."
                 )
@@ -651,13 +664,9 @@ class Writer:
             self.groups[attname] = start + n
             data[attname] = column.distinct(rng, start, n)
             return
-        # Where NULLs are equal, the column holds one NULL at most; the other
-        # rows that drew one get a value.
-        once = frozenset((attname,)) in self.nulls_equal
         for i in range(n):
             if field.null and data[attname][i] is None:
-                if not once or not (attname in self.null_held or (None,) in taken):
-                    self.null_held.add(attname)
+                if self._null_allowed(attname):
                     values.append(None)
                     continue
             value = column.distinct(rng, index, 1)[0]
@@ -668,6 +677,17 @@ class Writer:
             values.append(value)
         self.groups[attname] = index
         data[attname] = values
+
+    def _null_allowed(self, attname):
+        """Whether a row may hold NULL in a column unique on its own: always,
+        unless NULLs count as equal there and a row already holds one (the
+        rows that drew another NULL then get a value)."""
+        if frozenset((attname,)) not in self.nulls_equal:
+            return True
+        if attname in self.null_held or (None,) in self.taken.get((attname,), ()):
+            return False
+        self.null_held.add(attname)
+        return True
 
     def _count(self, rule, row, rng):
         """(group, next count, value): the row's counter, counted up within the

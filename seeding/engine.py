@@ -355,7 +355,7 @@ class Run:
                 continue
             rng = rng_for(self.plan.seed, model._meta.label, field.name, "backfill")
             keys = [key for key in keys if rng.random() < self.ratio]
-            if field.unique:
+            if (field.attname,) in unique_sets(field.model):
                 # A one-to-one key: each target at most once, and none that
                 # a row of an earlier run already holds.
                 used = set(self.stored(field.model, field))

@@ -428,9 +428,11 @@ def _match(using, target, id_field):
 
 def _duplicates(using, model, names):
     finding = Duplicates(model, tuple(names))
-    rows = model._base_manager.using(using).filter(
-        **{f"{name}__isnull": False for name in names}
-    )
+    rows = model._base_manager.using(using)
+    # GROUP BY puts NULLs together: right where they count as equal, and
+    # elsewhere a NULL repeats nothing.
+    if frozenset(names) not in constraints.nulls_equal_sets(model, connections[using]):
+        rows = rows.filter(**{f"{name}__isnull": False for name in names})
     condition = _partial_conditions(model).get(tuple(names))
     if condition is not None:
         rows = rows.filter(condition)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from django.db import DatabaseError, connections
 
 from . import registry
-from .constraints import check_conditions, unique_sets
+from .constraints import check_conditions, nulls_equal_sets, unique_sets
 from .exceptions import ConfigurationError, SeedingError
 from .graph import DependencyGraph, UnbreakableCycle
 from .introspection import (
@@ -346,16 +346,23 @@ def _check_feasibility(plan, explicit, seeds):
                         f"{label}.{relation.name} is one-to-one with {target._meta.label}: {free} rows free for {step.count}",
                     )
                 )
+        nulls_equal = nulls_equal_sets(model, context.connection)
         for names in [*_drawn_key(model), *unique_sets(model)]:
             capacity = 1
             for name in names:
                 field_ = model._meta.get_field(_field_name(model, name))
                 if field_.is_relation:
                     rows = plan.pointable_rows(field_)
-                    # NULLs never collide: a nullable one-to-one key has no cap.
-                    if rows is None or (field_.null and len(names) == 1):
+                    if rows is None:
                         capacity = None
                         break
+                    if field_.null and len(names) == 1:
+                        # NULLs never collide, so a nullable one-to-one key
+                        # has no cap, unless they count as equal: one more.
+                        if frozenset(names) not in nulls_equal:
+                            capacity = None
+                            break
+                        rows += 1
                     capacity *= rows
                 else:
                     column = column_for(field_, context)

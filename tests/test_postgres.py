@@ -1,9 +1,13 @@
-"""PostgreSQL's own field types: arrays, hstore and ranges, with zero configuration."""
+"""PostgreSQL's own field types (arrays, hstore, ranges) and rules (NULLS NOT DISTINCT),
+with zero configuration."""
 
 import pytest
 from django.apps import apps
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
+
+from seeding.conf import get_config
+from seeding.report import build_report
 
 pytestmark = [
     pytest.mark.skipif(
@@ -68,3 +72,52 @@ def test_nulls_that_count_as_equal_appear_once_per_unique_set():
     null_kinds = list(Badge.objects.filter(kind__isnull=True).values_list("listing", flat=True))
     assert null_kinds
     assert len(null_kinds) == len(set(null_kinds))
+
+
+def test_keys_unique_on_their_own_hold_one_null_when_nulls_count_as_equal():
+    """A nullable key alone in a NULLS NOT DISTINCT rule links each target
+    once and is NULL in one row at most, to another model or to its own."""
+    call_command(
+        "seed", "--seed", "2",
+        "--only", "pgcorpus.Listing", "--only", "pgcorpus.Sponsorship",
+        "--count", "pgcorpus.Sponsorship=120", "--count", "pgcorpus.Listing=150",
+        "--no-migrate", verbosity=0,
+    )
+    Sponsorship = apps.get_model("pgcorpus.Sponsorship")
+    assert Sponsorship.objects.count() == 120
+    for key in ("listing", "successor"):
+        values = list(Sponsorship.objects.values_list(key, flat=True))
+        assert values.count(None) <= 1, key
+        assert len(values) == len(set(values)), key
+
+
+def test_plan_counts_one_null_for_a_key_whose_nulls_count_as_equal():
+    """With no row to point at, such a key allows one row: its NULL."""
+    with pytest.raises(CommandError, match=r"unique \(listing_id\) .* allows 1 rows"):
+        call_command(
+            "seed", "--only", "pgcorpus.Sponsorship",
+            "--count", "pgcorpus.Sponsorship=5", "--no-migrate", verbosity=0,
+        )
+
+
+def test_report_counts_repeated_nulls_where_they_count_as_equal(listings):
+    """Rows that repeat a NULL of a NULLS NOT DISTINCT rule are duplicates,
+    found even where the database lacks the constraint the model declares."""
+    Badge = apps.get_model("pgcorpus.Badge")
+    with connection.cursor() as cursor:
+        # The fixture's rows leave deferred key checks that ALTER TABLE refuses.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute(
+            "ALTER TABLE pgcorpus_badge "
+            "DROP CONSTRAINT pgcorpus_badge_one_null_nickname"
+        )
+    Badge.objects.filter(nickname__isnull=True).delete()
+    for kind in ("gold", "silver"):
+        Badge.objects.create(listing=listings[0], kind=kind, nickname=None)
+    result = build_report(connection.alias, get_config())
+    found = next(
+        d
+        for d in result.integrity.unique
+        if d.model is Badge and d.fields == ("nickname",)
+    )
+    assert (found.groups, found.rows, found.examples) == (1, 2, [[None]])

@@ -55,3 +55,27 @@ class Badge(models.Model):
                 name="pgcorpus_badge_one_null_nickname",
             ),
         ]
+
+
+class Sponsorship(models.Model):
+    """Keys unique on their own whose NULLs count as equal: one row at most
+    sponsors nothing, and one follows no other."""
+
+    listing = models.ForeignKey(
+        Listing, on_delete=models.CASCADE, null=True, related_name="sponsorships"
+    )
+    successor = models.ForeignKey("self", on_delete=models.CASCADE, null=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["listing"],
+                nulls_distinct=False,
+                name="pgcorpus_sponsorship_one_listing",
+            ),
+            models.UniqueConstraint(
+                fields=["successor"],
+                nulls_distinct=False,
+                name="pgcorpus_sponsorship_one_successor",
+            ),
+        ]
