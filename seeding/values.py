@@ -265,9 +265,17 @@ class Text(Column):
         # A short column's capacity is its pool: always draw the full pool,
         # so that the plan (which knows no rows yet) and the run agree on it.
         size = POOL_SIZE if self._short() else None
-        return self.pool_of(
+        pool = self.pool_of(
             self.context, self.field, self.provider, self.max_length, size
         )
+        # Past the pool, index i is a pool value + separator + hex(i): a pool
+        # value of that shape, for an i the pool does not reach, would repeat
+        # it. Dropping one lowers the first index past the pool: check again.
+        while True:
+            kept = [v for v in pool if not self._shaped_past(v, len(pool))]
+            if len(kept) == len(pool):
+                return pool
+            pool = kept or ["x"]
 
     @staticmethod
     def pool_of(context, field, provider, max_length=None, size=None):
@@ -322,6 +330,15 @@ class Text(Column):
             value = value[: self.max_length - len(suffix)]
         return value + suffix
 
+    def _shaped_past(self, value, size):
+        """Whether ``value`` reads as the value of an index from ``size`` on:
+        it ends in the separator and that index in hex."""
+        _, separator, tail = folded(value).rpartition(self.separator)
+        if not separator or not tail or not set(tail) <= HEX_DIGITS:
+            return False
+        index = int(tail, 16)
+        return index >= size and tail == f"{index:x}"
+
     def capacity(self):
         if not self.max_length:
             return None
@@ -347,17 +364,26 @@ def folded(text):
 
 
 class Email(Text):
-    """Emails; past the pool, the index goes before the "@" instead of a separator."""
+    """
+    Emails; past the pool, the index is a plus address (ann+1ff@example.com).
+    The "+" keeps cut values apart: without it, "ann" + "d229" would repeat
+    "annd" + "229" once the local part is cut to make room.
+    """
+
+    def __init__(self, field, context, provider):
+        super().__init__(field, context, provider, separator="+")
 
     def decorate(self, value, suffix):
         local, _, domain = value.partition("@")
-        suffix = suffix.lstrip("-.")
         if not self.max_length:
             return f"{local}{suffix}@{domain}"
         # Cut the local part first, then, in a column too short for a whole
         # address, the domain: the suffix and the "@" always stay.
         local = local[: max(0, self.max_length - len(domain) - len(suffix) - 1)]
         return f"{local}{suffix}@{domain}"[: self.max_length]
+
+    def _shaped_past(self, value, size):
+        return super()._shaped_past(value.partition("@")[0], size)
 
 
 class File(Text):
@@ -452,6 +478,7 @@ def _paragraphs(faker, size):
 COMPOSED = {"paragraph": _paragraphs}
 
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+HEX_DIGITS = frozenset("0123456789abcdef")
 
 
 def _code(rng):

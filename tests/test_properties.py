@@ -676,6 +676,17 @@ CLOSED_GAPS = {
             Model([fk("parent", 1)]),
         ]
     ),
+    "a unique URL whose pool holds a value shaped like one past it": Schema(
+        [
+            *[Model([]) for _ in range(4)],
+            Model(
+                [
+                    char("value", 1),
+                    Field("name", "url", unique=True, options={"max_length": 8}),
+                ]
+            ),
+        ]
+    ),
     "a key unique on its own by a UniqueConstraint": Schema(
         [
             Model([]),

@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.db import connection, models
 
-from seeding.values import POOL_SIZE, SMALL_POOL, ValueContext, column_for
+from seeding.values import POOL_SIZE, SMALL_POOL, ValueContext, column_for, folded
 
 NOW = datetime.datetime(2026, 6, 1, tzinfo=datetime.UTC)
 
@@ -48,3 +48,25 @@ def test_pools_hold_twice_the_rows_within_bounds():
         for rows in (1, 100, 10_000, None)
     }
     assert sizes == {1: SMALL_POOL, 100: 200, 10_000: POOL_SIZE, None: POOL_SIZE}
+
+
+def test_emails_past_the_pool_never_repeat_when_cut_to_fit():
+    """Past the pool, an index is a plus address: with the local part cut to
+    make room, "…fiel" + "d229" would otherwise repeat "…field" + "229"."""
+    made = field(models.EmailField, "email", max_length=24)
+    column = column_for(made, ValueContext(1, "en_US", NOW, connection))
+    values = column.distinct(random.Random(0), 0, 100_000)
+    assert len({folded(v) for v in values}) == len(values)
+    assert all(len(v) <= 24 for v in values)
+
+
+def test_no_pool_value_has_the_shape_of_a_value_past_the_pool():
+    """A pool value ending in the separator and the hex of an index past the
+    pool ("ab-5" in a pool of two) would repeat that index's value."""
+    column = column_for(
+        field(models.CharField, "name", max_length=20),
+        ValueContext(1, "en_US", NOW, connection),
+    )
+    column.provider = lambda faker: faker.random_element(["ab-5", "ab"])
+    values = column.distinct(random.Random(0), 0, 10)
+    assert len(set(values)) == len(values)
