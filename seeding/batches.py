@@ -21,6 +21,7 @@ from django.db.backends.base.operations import BaseDatabaseOperations
 from model_bakery import random_gen
 
 from .constraints import (
+    COMPARISONS,
     as_tuple,
     batch_keys,
     check_conditions,
@@ -273,7 +274,7 @@ class Writer:
                 data[attname] = self._self_reference(field, rng(attname), n, data)
                 self._give(data, given, [attname])
         self._unique_sets(data, n, unique, given)
-        self._check(data, n, rng("check"))
+        self._check(data, n, rng("check"), given)
         self._insert(data, n)
         for attname, values in self.earlier.items():
             values.extend(data[attname])
@@ -769,21 +770,89 @@ class Writer:
         meta = self.model._meta
         return [meta.get_field(n).attname for n in (gfk.ct_field, gfk.fk_field)]
 
-    def _check(self, data, n, rng):
+    def _check(self, data, n, rng, given):
+        # A unique column the engine counts through is not moved by a repair,
+        # which could repeat a value: it takes its next value instead.
+        counted = {
+            a
+            for a in self.alone
+            if a in self.columns and a not in given and a not in self.recipe
+        }
+        rules = self._set_rules(given) if self.conditions else []
         for condition in self.conditions:
             for i in range(n):
                 row = {a: values[i] for a, values in data.items()}
                 tries = 0
                 while not condition(row):
                     tries += 1
-                    if tries > 20:
+                    if tries > MAX_REPAIRS:
                         raise SeedFailed(
                             f"{self.label}: cannot generate a row that satisfies "
                             f"check constraint {condition.constraint.name}."
                         )
-                    condition.repair(row, rng)
+                    before = dict(row)
+                    for sides in condition.repair(row, rng, counted):
+                        if not any(self._advance(row, a, how, rng) for a, how in sides):
+                            raise SeedFailed(
+                                f"{self.label}: no unique value left for "
+                                f"{' or '.join(a for a, _ in sides)} that satisfies "
+                                f"check constraint {condition.constraint.name}."
+                            )
+                    if not self._keeps_sets(before, row, rules, rng):
+                        row = before  # Draw another repair.
                 for a in data:
                     data[a][i] = row[a]
+
+    def _keeps_sets(self, before, row, rules, rng):
+        """
+        Whether a repaired row's unique sets hold combinations no row holds;
+        if so, they are taken (the ones the row held before stay taken). A
+        set whose counter counts within the group of its other columns counts
+        again in the row's new group; a moved counter might repeat a count.
+        """
+        held, counts = [], []
+        for rule in rules:
+            if all(row[a] == before[a] for a in rule.names):
+                continue
+            if rule.counter is not None:
+                if row[rule.counter] != before[rule.counter]:
+                    return False
+                count = self._count(rule, row, rng)
+                if count is None:
+                    return False
+                counts.append((rule, count))
+                continue
+            values = [row[a] for a in rule.names]
+            key = combination(values, row, rule.predicate, rule.nulls_equal)
+            if key is not None:
+                if self.taken[rule.names].contains(key):
+                    return False
+                held.append((rule, key))
+        for rule, key in held:
+            self.taken[rule.names].add(key)
+        for rule, (group, k, value) in counts:
+            self.groups.setdefault(rule.names, {})[group] = k
+            row[rule.counter] = value
+        return True
+
+    def _advance(self, row, attname, lookup, rng):
+        """Give the row the next value of a unique column's sequence, if that
+        moves the column the way ``lookup`` asks (up for "gt")."""
+        column = self.columns[attname]
+        taken = self.taken.get((attname,), ())
+        index = self.groups.get(attname, self.step.existing)
+        capacity = column.capacity()
+        while capacity is None or index < capacity:
+            value = column.distinct(rng, index, 1)[0]
+            index += 1
+            if (value,) in taken:
+                continue
+            if not COMPARISONS[lookup](value, row[attname]):
+                return False  # The sequence goes the other way.
+            self.groups[attname] = index
+            row[attname] = value
+            return True
+        return False
 
     # -- writing ---------------------------------------------------------------
 
@@ -850,6 +919,8 @@ MISSING = object()
 
 #: Draws of one row's values before a unique set is declared unsatisfiable.
 MAX_ATTEMPTS = 1000
+#: Repairs of one row before a check constraint is declared unsatisfiable.
+MAX_REPAIRS = 20
 
 
 @dataclass(frozen=True, eq=False)

@@ -1,18 +1,38 @@
 """
 Unique rules and check constraints, read from ``_meta`` and kept in Python.
 
-Rows that break a CheckConstraint are never sent to the database: conditions
-made of comparisons (with constants or other fields), ranges, ``in`` and
-``isnull`` are evaluated for each generated row and the offending values are
-repaired. Conditions beyond that are reported by the plan.
+Rows that break a CheckConstraint are never sent to the database. Where a
+condition bounds a column (price >= 0, or price <= F("cap") with a cap that
+validators bound), the column draws its values inside the bounds
+(``bounds``). Conditions made of comparisons (with constants or other
+fields), ranges, ``in`` and ``isnull`` are evaluated for each generated row
+and the offending values are repaired. Conditions beyond that are reported
+by the plan.
 """
 
 import datetime
 import decimal
 import json
+import math
 import operator
+from functools import cached_property
 
-from django.db.models import CheckConstraint, F, Q, UniqueConstraint
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import (
+    DecimalValidator,
+    MaxValueValidator,
+    MinValueValidator,
+)
+from django.db.models import (
+    CheckConstraint,
+    DateTimeField,
+    DecimalField,
+    F,
+    Q,
+    UniqueConstraint,
+)
+from django.utils import timezone
 
 
 def unique_sets(model):
@@ -166,6 +186,11 @@ def _walk(expression):
             yield from _walk(child)
 
 
+RANGE_VALIDATORS = (MinValueValidator, MaxValueValidator, DecimalValidator)
+
+#: A comparison read from its other side: a > b is b < a.
+FLIPPED = {"gt": "lt", "gte": "lte", "lt": "gt", "lte": "gte"}
+
 COMPARISONS = {
     "exact": operator.eq,
     "gt": operator.gt,
@@ -210,6 +235,7 @@ class Predicate:
         elif hasattr(value, "resolve_expression"):
             raise Unsupported(path)
         else:
+            value = comparable(field, value)
             operand = lambda row: value  # noqa: E731
         if lookup in COMPARISONS:
             compare = COMPARISONS[lookup]
@@ -225,32 +251,111 @@ class Predicate:
         if lookup == "isnull":
             return lambda row: (row.get(attname) is None) == bool(value)
         if lookup == "in":
-            choices = list(value)
+            choices = [comparable(field, v) for v in value]
             return lambda row: (
                 None if row.get(attname) is None else row.get(attname) in choices
             )
         if lookup == "range":
-            low, high = value
+            low, high = (comparable(field, v) for v in value)
             return lambda row: (
                 None if row.get(attname) is None else low <= row.get(attname) <= high
             )
         raise Unsupported(path)
 
-    def repair(self, row, rng):
-        """Move the values that break a comparison so that it holds."""
+    @cached_property
+    def unique_attnames(self):
+        return {a for names in unique_sets(self.model) for a in names}
+
+    def repair(self, row, rng, fixed=frozenset()):
+        """
+        Move the values that break a comparison so that it holds, never past
+        what the moved field's validators allow. Of two columns, move the one
+        outside the unique rules first: a moved value could repeat another
+        row's. Columns in ``fixed`` are never moved: for each broken
+        comparison that only they could make hold, return their (attname,
+        lookup) pairs, lookup saying which way each would have to go.
+        """
+        stuck = []
         for attname, lookup, value in self.atoms:
-            other = (
-                row.get(self.model._meta.get_field(value.name).attname)
-                if isinstance(value, F)
-                else value
-            )
-            left = row.get(attname)
-            if left is None or other is None:
+            if lookup not in FLIPPED:
                 continue
-            if lookup in ("gt", "gte") and not COMPARISONS[lookup](left, other):
-                row[attname] = other + _step(other, rng, strict=lookup == "gt")
-            elif lookup in ("lt", "lte") and not COMPARISONS[lookup](left, other):
-                row[attname] = other - _step(other, rng, strict=lookup == "lt")
+            if isinstance(value, F):
+                other = self.model._meta.get_field(value.name).attname
+                if _holds(row.get(attname), lookup, row.get(other)):
+                    continue
+                sides = [(attname, lookup, other), (other, FLIPPED[lookup], attname)]
+                unique = self.unique_attnames
+                if attname in unique and other not in unique:
+                    sides.reverse()
+                sides = [(a, how, row[b]) for a, how, b in sides]
+            elif _holds(row.get(attname), lookup, value):
+                continue
+            else:
+                sides = [(attname, lookup, value)]
+            for left, how, right in sides:
+                if left not in fixed:
+                    moved = self._moved(left, how, right, rng)
+                    if moved is not None:
+                        row[left] = moved
+                        break
+            else:
+                held = [(left, how) for left, how, _ in sides if left in fixed]
+                if held:
+                    stuck.append(held)
+        return stuck
+
+    def _moved(self, attname, lookup, right, rng):
+        """A value for ``attname`` that compares with ``right`` as ``lookup``
+        asks, inside the field's bounds; None if the draw found none."""
+        field = self.model._meta.get_field(attname)
+        limits = bounds(field)
+        up = lookup in ("gt", "gte")
+        # How far the value may move: to the nearest bound on its way.
+        ends = [limit for how, limit in limits if how.startswith("l" if up else "g")]
+        room = None
+        if ends and _number(right):
+            try:
+                room = min(ends) - right if up else right - max(ends)
+            except TypeError:
+                pass  # A Decimal and a float: the draw is checked below.
+        step = _step(right, rng, lookup in ("gt", "lt"), room)
+        candidates = [] if step is None else [right + step if up else right - step]
+        if isinstance(field, DecimalField) and isinstance(right, decimal.Decimal):
+            # Past ``right`` by less than a whole step, onto the field's own
+            # places (9 > 8.5 for a field without decimals).
+            quantum = decimal.Decimal(1).scaleb(-field.decimal_places)
+            rounding = decimal.ROUND_FLOOR if up else decimal.ROUND_CEILING
+            nearest = right.quantize(quantum, rounding=rounding)
+            candidates.append(nearest + quantum if up else nearest - quantum)
+        for moved in candidates:
+            if (
+                _holds(moved, lookup, right)
+                and all(_holds(moved, how, limit) for how, limit in limits)
+                and all(_accepts(v, moved) for v in field.validators)
+            ):
+                return moved
+        return None
+
+
+def _number(value):
+    return isinstance(value, (int, float, decimal.Decimal)) and not isinstance(
+        value, bool
+    )
+
+
+def _holds(left, lookup, right):
+    """Whether a comparison holds, in SQL's logic: a NULL does not break it."""
+    return left is None or right is None or COMPARISONS[lookup](left, right)
+
+
+def _accepts(validator, value):
+    if not isinstance(validator, RANGE_VALIDATORS):
+        return True
+    try:
+        validator(value)
+    except ValidationError:
+        return False
+    return True
 
 
 class Condition(Predicate):
@@ -265,14 +370,22 @@ class Condition(Predicate):
         return self.evaluate(row) is not False
 
 
-def _step(value, rng, strict):
+def _step(value, rng, strict, room=None):
+    """A random distance from ``value``, at most ``room`` (for numbers); None
+    if no distance fits in it."""
     if isinstance(value, datetime.datetime):
         return datetime.timedelta(minutes=rng.randint(30 if strict else 0, 240))
     if isinstance(value, datetime.date):
         return datetime.timedelta(days=rng.randint(1 if strict else 0, 60))
+    least = 1 if strict else 0
+    most = 100 if isinstance(value, decimal.Decimal) else 10
+    if room is not None:
+        most = min(most, math.floor(room))
+        if most < least:
+            return None
     if isinstance(value, decimal.Decimal):
-        return decimal.Decimal(rng.randint(1 if strict else 0, 100))
-    return type(value)(rng.randint(1 if strict else 0, 10))
+        return decimal.Decimal(rng.randint(least, most))
+    return type(value)(rng.randint(least, most))
 
 
 class Unsupported(Exception):
@@ -301,6 +414,90 @@ def any3(values):
 
 def not3(value):
     return None if value is None else not value
+
+
+def bounds(field, seen=frozenset()):
+    """
+    The (lookup, constant) bounds on ``field``'s values, lookup one of "gt",
+    "gte", "lt", "lte": its range validators', and those of CheckConstraints
+    whose conditions are conjunctions. A comparison with another column
+    bounds it by that column's bounds (price < F("cap") and cap <= 100: price
+    < 100). Values drawn inside them need no repair, which could repeat a
+    unique value, and bounds that leave no value tell the plan so.
+    """
+    meta = field.model._meta
+    found = []
+    if isinstance(field, DecimalField):
+        top = decimal.Decimal(10) ** (field.max_digits - field.decimal_places) - 1
+        found += [("gte", -top), ("lte", top)]
+    for validator in field.validators:
+        if isinstance(validator, (MinValueValidator, MaxValueValidator)):
+            limit = validator.limit_value
+            limit = limit() if callable(limit) else limit
+            lower = isinstance(validator, MinValueValidator)
+            found.append(("gte" if lower else "lte", limit))
+    names = {field.name, field.attname}
+    for constraint in meta.constraints:
+        if not isinstance(constraint, CheckConstraint) or not isinstance(
+            constraint.condition, Q
+        ):
+            continue
+        for name, lookup, value in _conjoined(constraint.condition):
+            if not isinstance(value, F):
+                if name in names and not hasattr(value, "resolve_expression"):
+                    found.append((lookup, comparable(field, value)))
+                continue
+            if name in names:
+                other, how = value.name, lookup
+            elif value.name in names:
+                other, how = name, FLIPPED[lookup]
+            else:
+                continue
+            if other in seen or other in names:
+                continue  # Comparisons that go round bound nothing new.
+            other = meta.get_field(other)
+            for implied, limit in bounds(other, seen | names):
+                if implied[:2] == how[:2]:  # Both upper bounds, or both lower.
+                    strict = "e" not in implied or "e" not in how
+                    found.append((how[:2] if strict else how[:2] + "e", limit))
+    return found
+
+
+def _conjoined(q):
+    """The (name, lookup, value) comparisons of a condition that must all
+    hold; none if it is not a conjunction."""
+    if q.negated or (q.connector != Q.AND and len(q.children) > 1):
+        return []
+    found = []
+    for child in q.children:
+        if isinstance(child, Q):
+            found += _conjoined(child)
+            continue
+        path, value = child
+        name, _, lookup = path.partition("__")
+        if lookup in FLIPPED:
+            found.append((name, lookup, value))
+        elif lookup == "range":
+            found += [(name, "gte", value[0]), (name, "lte", value[1])]
+    return found
+
+
+def comparable(field, value):
+    """
+    A constant as the field's values compare with it in Python: a date or a
+    naive datetime for a DateTimeField becomes a datetime, aware when USE_TZ
+    is on, as the database compares it with the column.
+    """
+    if not isinstance(field, DateTimeField):
+        return value
+    if type(value) is datetime.date:
+        value = datetime.datetime.combine(value, datetime.time())
+    if isinstance(value, datetime.datetime):
+        if settings.USE_TZ and timezone.is_naive(value):
+            value = timezone.make_aware(value)
+        elif not settings.USE_TZ and timezone.is_aware(value):
+            value = timezone.make_naive(value)
+    return value
 
 
 def check_conditions(model):

@@ -195,11 +195,14 @@ class Run:
         decided = self.previews.setdefault(model, {})
         if column.attname not in decided:
             count = self.plan.step(model).count
+            values = None if column.primary_key else column_for(column, self.values)
             if column.primary_key:
                 decided[column.attname] = pack(self._new_keys(model, count))
+            elif values is None:
+                decided[column.attname] = []  # The new rows hold NULL there.
             else:
                 decided[column.attname] = self._distinct(
-                    column_for(column, self.values),
+                    values,
                     rng_for(self.plan.seed, model._meta.label, column.name),
                     self.plan.existing.get(model, 0),
                     count,

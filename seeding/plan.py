@@ -6,6 +6,7 @@ whether that can be done at all. Nothing is written while planning; ``seed
 
 import math
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.db import DatabaseError, connections
 
@@ -85,11 +86,31 @@ class Plan:
 
     def pointable_rows(self, relation):
         """Rows ``relation`` can point at: planned rows but those holding NULL."""
-        rows = self.planned_rows(relation.related_model._meta.concrete_model)
+        target = relation.related_model._meta.concrete_model
+        rows = self.planned_rows(target)
         if rows is None:
             return None
-        # The engine fills every column a key names; only existing rows lack one.
+        if not self._fills(target, relation.target_field):
+            rows = self.existing.get(target, 0)
         return rows - self.null_targets.get(relation.target_field, 0)
+
+    def _fills(self, model, column):
+        """Whether the engine gives new rows of ``model`` a value in ``column``:
+        always, unless it has none to give (check constraints that allow no
+        value leave a nullable column NULL)."""
+        step = self.step(model)
+        if column.primary_key or step is None:
+            return True
+        if column.name in step.recipe_names or column.attname in step.recipe_names:
+            return True
+        return column.has_default() or column_for(column, self.values) is not None
+
+    @cached_property
+    def values(self):
+        """The context columns draw values in, for questions about them."""
+        return ValueContext(
+            self.seed, self.config.locale, self.config.now, connections[self.using]
+        )
 
 
 def parse_counts(pairs):
@@ -311,9 +332,7 @@ def _count(step, explicit, config, scale, count_of):
 
 def _check_feasibility(plan, explicit, seeds):
     """Clamp automatic counts to what the schema allows; report the rest."""
-    context = ValueContext(
-        plan.seed, plan.config.locale, plan.config.now, connections[plan.using]
-    )
+    context = plan.values
     forward = {e.field for e in plan.graph.forward}
     for step in plan.steps:
         model, label = step.model, step.label
@@ -396,7 +415,9 @@ def _check_feasibility(plan, explicit, seeds):
                 continue
             if column_for(field_, context) is None:
                 plan.problems.append(
-                    f"{label}.{field_.name}: no value for a required {type(field_).__name__}; "
+                    f"{label}.{field_.name}: no value for a required "
+                    f"{type(field_).__name__} (a kind seeding does not know, or "
+                    f"validators and check constraints that allow none); "
                     f"give it a default or a recipe value in a seeds module."
                 )
         _, unsupported = check_conditions(model)

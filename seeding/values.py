@@ -13,6 +13,7 @@ import datetime
 import decimal
 import ipaddress
 import itertools
+import math
 import random
 import re
 import unicodedata
@@ -20,10 +21,11 @@ import uuid
 from collections import OrderedDict
 from functools import cached_property
 
-from django.core import validators
 from django.core.exceptions import ValidationError
 from django.db import models
 from faker import Faker
+
+from .constraints import bounds
 
 #: Faker values drawn per text column; fewer for a model of few rows.
 POOL_SIZE = 512
@@ -154,28 +156,79 @@ class Float(Integer):
     def nth(self, rng, index):
         return float(self.low + index)
 
+    def capacity(self):
+        # Distinct values are whole steps from the low end; bounds may not be.
+        return math.floor(self.limit - self.low) + 1
+
 
 class Moment(Column):
-    """Dates and datetimes in the years before the run's reference time."""
+    """
+    Dates and datetimes in the years before the run's reference time, inside
+    the bounds that check constraints put on the field: as whole seconds
+    (days, for dates) from that time, counted down from it when unique.
+    """
 
-    def __init__(self, field, context, days_back, days_forward=0):
+    def __init__(self, field, context, days_back):
         super().__init__(field, context)
-        self.days_back, self.days_forward = days_back, days_forward
         self.is_datetime = isinstance(field, models.DateTimeField)
+        if self.is_datetime:
+            self.origin, self.unit, per_day, self.step = context.now, SECOND, 86400, 60
+        else:
+            self.origin, self.unit, per_day, self.step = context.now.date(), DAY, 1, 1
+        after, before = self._bounds(field)
+        low, high = -days_back * per_day, -1
+        if after is not None and after > high:
+            # The usual years lie before what is allowed: start at the bound.
+            low, high = after, after + days_back * per_day - 1
+        elif before is not None and before < low:
+            low, high = before - days_back * per_day + 1, before
+        self.low = low if after is None else max(low, after)
+        self.high = high if before is None else min(high, before)
+        self.after, self.before = after, before
+        self.start = self.origin + self.unit * self.low
+
+    def _bounds(self, field):
+        """The check constraints' bounds, inclusive, as offsets from the origin."""
+        after = before = None
+        kind = datetime.datetime if self.is_datetime else datetime.date
+        for lookup, limit in bounds(field):
+            if type(limit) is not kind:
+                continue
+            offset = (limit - self.origin) / self.unit
+            if lookup in ("gt", "gte"):
+                offset = math.floor(offset) + 1 if lookup == "gt" else math.ceil(offset)
+                after = offset if after is None else max(after, offset)
+            else:
+                offset = math.ceil(offset) - 1 if lookup == "lt" else math.floor(offset)
+                before = offset if before is None else min(before, offset)
+        return after, before
 
     def sample(self, rng, n):
-        days = self.days_back + self.days_forward
-        start = self.context.now - datetime.timedelta(days=self.days_back)
+        span = self.high - self.low + 1
         if self.is_datetime:
-            second = datetime.timedelta(seconds=1)
-            return [start + second * s for s in _below(rng, days * 86400, n)]
-        first, day = start.date().toordinal(), datetime.date.fromordinal
-        return [day(first + d) for d in _below(rng, days, n)]
+            start, second = self.start, self.unit
+            return [start + second * s for s in _below(rng, span, n)]
+        first, day = self.start.toordinal(), datetime.date.fromordinal
+        return [day(first + d) for d in _below(rng, span, n)]
 
     def nth(self, rng, index):
-        if self.is_datetime:
-            return self.context.now - datetime.timedelta(minutes=index)
-        return self.context.now.date() - datetime.timedelta(days=index)
+        first, step = self._counting
+        return self.origin + self.unit * (first + step * index)
+
+    def capacity(self):
+        first, step = self._counting
+        last = self.after if step < 0 else self.before
+        return None if last is None else max(0, (last - first) // step + 1)
+
+    @cached_property
+    def _counting(self):
+        """(first offset, step) of distinct values: down from the reference
+        time, or from the upper bound below it; up from the lower bound when
+        that lies after the reference time."""
+        top = 0 if self.before is None else min(0, self.before)
+        if self.after is not None and top < self.after:
+            return self.after, self.step
+        return top, -self.step
 
 
 class Time(Column):
@@ -619,18 +672,42 @@ def _weigh_fast(provider):
     provider.random_elements = random_elements
 
 
-def _ranges(field, hard_low, hard_high):
+def _number(kind, field, context, hard_low, hard_high, step):
+    """A ``kind`` column inside the hard range; None if nothing fits in it."""
+    ranges = _ranges(field, hard_low, hard_high, step)
+    return None if ranges is None else kind(field, context, *ranges)
+
+
+def _inside(limit, lookup, step):
+    """The last multiple of ``step`` that compares with ``limit`` as ``lookup``
+    asks, from its side (price > 0.005 in cents: 0.01)."""
+    if isinstance(step, decimal.Decimal):
+        limit = decimal.Decimal(str(limit))
+    units = limit if step == 1 and isinstance(limit, int) else limit / step
+    if lookup == "gt":
+        return (math.floor(units) + 1) * step
+    if lookup == "gte":
+        return math.ceil(units) * step
+    if lookup == "lt":
+        return (math.ceil(units) - 1) * step
+    return math.floor(units) * step
+
+
+def _ranges(field, hard_low, hard_high, step):
     """
     Return (low, high, limit): a realistic range for the field's name, inside
-    the hard range that validators and the column allow, and the hard top.
+    the hard range that validators, check constraints and the column allow,
+    and the hard top; None when that range is empty. ``step`` is the least
+    difference between two values.
     """
-    for validator in field.validators:
-        if isinstance(validator, validators.MinValueValidator):
-            limit = validator.limit_value
+    for lookup, limit in bounds(field):
+        limit = _inside(limit, lookup, step)
+        if lookup in ("gt", "gte"):
             hard_low = limit if hard_low is None else max(hard_low, limit)
-        elif isinstance(validator, validators.MaxValueValidator):
-            limit = validator.limit_value
+        else:
             hard_high = limit if hard_high is None else min(hard_high, limit)
+    if hard_low is not None and hard_high is not None and hard_low > hard_high:
+        return None
     low, high = 0, 1000
     for pattern, name_low, name_high in NUMBER_BY_NAME:
         if pattern.match(field.name):
@@ -669,6 +746,7 @@ def _range(field, context):
     return None
 
 
+SECOND = datetime.timedelta(seconds=1)
 HOUR = datetime.timedelta(hours=1)
 DAY = datetime.timedelta(days=1)
 
@@ -737,16 +815,18 @@ def _column_for(field, context):
     if issubclass(base, models.BooleanField):
         return Boolean(field, context)
     if issubclass(base, (models.IntegerField, models.AutoField)):
-        return Integer(field, context, *_ranges(field, None, None))
+        return _number(Integer, field, context, None, None, 1)
     if issubclass(base, models.DecimalField):
         top = decimal.Decimal(10) ** (field.max_digits - field.decimal_places) - 1
-        return Decimal(field, context, *_ranges(field, -top, top))
+        quantum = decimal.Decimal(1).scaleb(-field.decimal_places)
+        return _number(Decimal, field, context, -top, top, quantum)
     if issubclass(base, models.FloatField):
-        return Float(field, context, *_ranges(field, None, None))
+        # Floats are drawn to two decimal places.
+        return _number(Float, field, context, None, None, 0.01)
     if issubclass(base, (models.DateField, models.DateTimeField)):
-        if BIRTH.match(field.name):
-            return Moment(field, context, days_back=365 * 70)
-        return Moment(field, context, days_back=365 * 2)
+        moment = Moment(field, context, 365 * 70 if BIRTH.match(field.name) else 730)
+        # Check constraints may leave no day or second at all.
+        return moment if moment.low <= moment.high else None
     if issubclass(base, models.TimeField):
         return Time(field, context)
     if issubclass(base, models.DurationField):

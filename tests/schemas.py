@@ -92,6 +92,8 @@ class Model:
     constraints: bool = False
     #: Rows to ask for; None leaves the count to the plan.
     count: int | None = None
+    #: CheckConstraints as (field, lookup, other field's name or a constant).
+    checks: list = field(default_factory=list)
 
 
 @dataclass
@@ -185,6 +187,17 @@ def _model(spec, name, names):
         ]
     elif spec.unique_together:
         meta["unique_together"] = [tuple(fields) for fields in spec.unique_together]
+    if spec.checks:
+        meta["constraints"] = [
+            *meta.get("constraints", []),
+            *(
+                models.CheckConstraint(
+                    condition=models.Q(**{f"{left}__{lookup}": _operand(right)}),
+                    name=f"{name.lower()}_c{i}",
+                )
+                for i, (left, lookup, right) in enumerate(spec.checks)
+            ),
+        ]
     attrs = {"__module__": __name__, "Meta": type("Meta", (), meta)}
     has_pk = any(f.options.get("primary_key") for f in spec.fields)
     if spec.pk in PRIMARY_KEYS and not has_pk:
@@ -194,6 +207,10 @@ def _model(spec, name, names):
     for field_spec in spec.fields:
         attrs[field_spec.name] = django_field(field_spec, names, name)
     return type(name, (models.Model,), attrs)
+
+
+def _operand(right):
+    return models.F(right) if isinstance(right, str) else right
 
 
 def unregister(names):
@@ -281,6 +298,10 @@ def _source(schema, index):
         meta.append(
             f"        unique_together = {[tuple(u) for u in spec.unique_together]!r}"
         )
+    for left, lookup, right in spec.checks:
+        operand = f"F({right!r})" if isinstance(right, str) else repr(right)
+        condition = f"Q({left}__{lookup}={operand})"
+        meta.append(f"        # CheckConstraint(condition={condition})")
     if meta:
         lines += ["", "    class Meta:", *meta]
     count = "planned" if spec.count is None else spec.count

@@ -4,10 +4,12 @@ Seeding schemas nobody planned for: a property-based test.
 Hypothesis draws random model schemas: one to six models with foreign keys
 (nullable or not, to their own model, in cycles), one-to-one keys (primary
 keys among them), many-to-many fields, to_field keys, unique fields and unique
-sets, and every common scalar field kind. tests/schemas.py builds them as real
-models of the ``corpus`` app, with tables. ``seed`` must either fill every
-model with rows that pass the integrity checks, or refuse before writing, with
-a plan problem that names the model, and leave the tables empty.
+sets (of one column too), check constraints that compare numbers and dates
+with a constant or with another column, and every common scalar field kind.
+tests/schemas.py builds them as real models of the ``corpus`` app, with
+tables. ``seed`` must either fill every model with rows that pass the
+integrity checks, or refuse before writing, with a plan problem that names
+the model, and leave the tables empty.
 
 Every shape the property found the engine getting wrong keeps a minimal
 schema in CLOSED_GAPS, at the end of this module, which must seed. A shape
@@ -23,7 +25,9 @@ Add ``--hypothesis-show-statistics`` to see how many schemas were seeded or
 refused.
 """
 
+import datetime
 import os
+from datetime import UTC
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -82,6 +86,26 @@ INTEGER_RANGES = {
 }
 #: Kinds a foreign key's to_field may name.
 KEY_KINDS = {"char", "email", "slug", "uuid", *INTEGERS}
+#: Kinds a CheckConstraint compares, by family: with a constant, or with an
+#: earlier field of the family (so that the comparisons never go round).
+FAMILIES = {
+    **dict.fromkeys(INTEGERS, "integer"),
+    "decimal": "decimal",
+    "float": "float",
+    "date": "date",
+    "datetime": "datetime",
+}
+CONSTANTS = {
+    "integer": st.integers(-1000, 1000),
+    "decimal": st.integers(-5, 5),
+    "float": st.integers(-100, 100),
+    "date": st.dates(datetime.date(2015, 1, 1), datetime.date(2035, 1, 1)),
+    "datetime": st.datetimes(
+        datetime.datetime(2015, 1, 1),
+        datetime.datetime(2035, 1, 1),
+        timezones=st.just(UTC),
+    ),
+}
 
 
 def sometimes():
@@ -149,6 +173,28 @@ def relation_fields(draw, name, size):
 
 
 @st.composite
+def check_specs(draw, fields):
+    """CheckConstraints comparing some fields with a constant or another field."""
+    comparable = [f for f in fields if f.kind in FAMILIES]
+    checks = []
+    for position, left in enumerate(comparable):
+        if not draw(sometimes()):
+            continue
+        family = FAMILIES[left.kind]
+        lookup = draw(st.sampled_from(["gt", "gte", "lt", "lte"]))
+        peers = [f.name for f in comparable[:position] if FAMILIES[f.kind] == family]
+        if peers and draw(st.booleans()):
+            right = draw(st.sampled_from(peers))
+        elif left.kind.startswith("pos"):
+            # Django refuses a comparison no value of the field can fail.
+            right = draw(st.integers(1, 1000))
+        else:
+            right = draw(CONSTANTS[family])
+        checks.append((left.name, lookup, right))
+    return checks
+
+
+@st.composite
 def model_specs(draw, index, size):
     scalars = draw(st.lists(st.sampled_from(SCALAR_NAMES), max_size=5, unique=True))
     relations = draw(st.lists(st.sampled_from(RELATION_NAMES), max_size=3, unique=True))
@@ -172,7 +218,8 @@ def model_specs(draw, index, size):
     count = draw(
         st.integers(0, 3).flatmap(lambda k: st.integers(0, 25) if k == 3 else st.none())
     )
-    return Model(fields, pk=pk, pk_options=pk_options, count=count)
+    checks = draw(check_specs(fields))
+    return Model(fields, pk=pk, pk_options=pk_options, count=count, checks=checks)
 
 
 @st.composite
@@ -492,6 +539,13 @@ def char(name, length=20, **options):
     return Field(name, "char", options={"max_length": length}, **options)
 
 
+def digits(max_digits, decimal_places):
+    return {"max_digits": max_digits, "decimal_places": decimal_places}
+
+
+ONE_DIGIT = digits(1, 0)
+
+
 def fk(name, target, **options):
     return Field(name, "fk", target=target, **options)
 
@@ -687,6 +741,210 @@ CLOSED_GAPS = {
             ),
         ]
     ),
+    "a unique number with a check constraint's lower bound": Schema(
+        [
+            Model(
+                [Field("amount", "int", unique=True)], checks=[("amount", "gte", 5000)]
+            )
+        ]
+    ),
+    "a unique number checked against another column": Schema(
+        [
+            Model(
+                [Field("low", "int"), Field("high", "int", unique=True)],
+                checks=[("high", "gt", "low")],
+                count=500,
+            )
+        ]
+    ),
+    "a unique date checked against another column": Schema(
+        [
+            Model(
+                [Field("start", "date"), Field("end", "date", unique=True)],
+                checks=[("end", "gt", "start")],
+                count=300,
+            )
+        ]
+    ),
+    "a unique datetime with a check constraint's upper bound": Schema(
+        [
+            Model(
+                [Field("end", "datetime", unique=True)],
+                checks=[("end", "lt", datetime.datetime(2020, 1, 1, tzinfo=UTC))],
+                count=300,
+            )
+        ]
+    ),
+    "a unique date bounded after the reference time": Schema(
+        [
+            Model(
+                [Field("end", "date", unique=True)],
+                checks=[("end", "gte", datetime.date(2030, 1, 1))],
+                count=300,
+            )
+        ]
+    ),
+    "a positive number checked below a column that may be negative": Schema(
+        [
+            Model(
+                [Field("email", "int"), Field("name", "posint")],
+                checks=[("name", "lt", "email")],
+                count=300,
+            )
+        ]
+    ),
+    "a number with a validator checked below another column": Schema(
+        [
+            Model(
+                [Field("starts_at", "int"), Field("f", "int", options={"min": 10**6})],
+                checks=[("f", "lte", "starts_at")],
+                count=300,
+            )
+        ]
+    ),
+    "two unique numbers, one checked above the other": Schema(
+        [
+            Model(
+                [Field("email", "int", unique=True), Field("code", "int", unique=True)],
+                checks=[("code", "gt", "email")],
+                count=300,
+            )
+        ]
+    ),
+    "two unique dates, one checked before the other": Schema(
+        [
+            Model(
+                [
+                    Field("start", "date", unique=True),
+                    Field("end", "date", unique=True),
+                ],
+                checks=[("end", "lt", "start")],
+                count=300,
+            )
+        ]
+    ),
+    "a unique decimal with a check constraint's lower bound": Schema(
+        [
+            Model(
+                [
+                    Field(
+                        "price",
+                        "decimal",
+                        unique=True,
+                        options={"max_digits": 5, "decimal_places": 2},
+                    )
+                ],
+                checks=[("price", "gt", 900)],
+                count=50,
+            )
+        ]
+    ),
+    "a unique number checked below a column that a validator caps": Schema(
+        [
+            Model(
+                [
+                    Field("email", "int", unique=True),
+                    Field("code", "int", options={"max": 0}),
+                ],
+                checks=[("code", "gt", "email")],
+                count=300,
+            )
+        ]
+    ),
+    "a unique float with a check constraint's upper bound": Schema(
+        [Model([Field("email", "float", unique=True)], checks=[("email", "lt", 1)])]
+    ),
+    "two unique dates, one checked after the other": Schema(
+        [
+            Model(
+                [
+                    Field("value", "date", unique=True),
+                    Field("name", "date", unique=True),
+                ],
+                checks=[("name", "gt", "value")],
+            )
+        ]
+    ),
+    "a unique set holding a column that a check constraint moves": Schema(
+        [
+            Model(
+                [
+                    Field("value", "possmallint", options={"max": 30}),
+                    Field("email", "int"),
+                ],
+                unique_together=[["email", "value"]],
+                checks=[("email", "lte", "value")],
+                count=400,
+            )
+        ]
+    ),
+    "a nullable key to a column that check constraints leave NULL": Schema(
+        [
+            Model(
+                [Field("code", "int", null=True, unique=True, options={"max": 0})],
+                checks=[("code", "gt", 0)],
+            ),
+            Model([fk("parent", 0, null=True, options={"to_field": "code"})]),
+        ]
+    ),
+    "a required key to a column that check constraints leave NULL": Schema(
+        [
+            Model(
+                [Field("code", "int", null=True, unique=True, options={"max": 0})],
+                checks=[("code", "gt", 0)],
+            ),
+            Model([fk("parent", 0, options={"to_field": "code"})]),
+        ]
+    ),
+    "one-digit decimals, the unique one checked above the other": Schema(
+        [
+            Model(
+                [
+                    Field("email", "decimal", options=ONE_DIGIT),
+                    Field("code", "decimal", unique=True, options=ONE_DIGIT),
+                ],
+                checks=[("code", "gt", "email")],
+            )
+        ]
+    ),
+    "two check constraints on one column, the second moving it": Schema(
+        [
+            Model(
+                [
+                    Field("email", "decimal", options=ONE_DIGIT),
+                    Field("code", "decimal", options=ONE_DIGIT),
+                ],
+                checks=[("email", "gt", 0), ("code", "gt", "email")],
+                count=300,
+            )
+        ]
+    ),
+    "a whole-number decimal checked above one with decimal places": Schema(
+        [
+            Model(
+                [
+                    Field("value", "int"),
+                    Field("name", "decimal", options=digits(2, 1)),
+                    Field("title", "decimal", options=ONE_DIGIT),
+                ],
+                unique_together=[["value", "name"]],
+                checks=[("title", "gt", "name")],
+                count=300,
+            )
+        ]
+    ),
+    "a whole-number decimal checked above a unique one with places": Schema(
+        [
+            Model(
+                [
+                    Field("name", "decimal", options=digits(5, 3)),
+                    Field("data", "decimal", options=ONE_DIGIT),
+                ],
+                unique_together=[["name"]],
+                checks=[("data", "gt", "name")],
+            )
+        ]
+    ),
     "a key unique on its own by a UniqueConstraint": Schema(
         [
             Model([]),
@@ -723,6 +981,70 @@ CLOSED_GAPS = {
 def test_closed_gap_stays_closed(schema):
     """A schema the engine once got wrong is seeded with sound rows."""
     assert seed_or_refuse(schema) == "seeded"
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.filterwarnings("ignore:DateTimeField .* received a naive datetime")
+def test_a_naive_datetime_in_a_check_constraint_is_read_as_the_database_reads_it():
+    """Django makes the constant aware for the database; the engine, which
+    compares aware values with it, does the same."""
+    schema = Schema(
+        [
+            Model(
+                [Field("end", "datetime", unique=True)],
+                checks=[("end", "lt", datetime.datetime(2020, 1, 1))],
+                count=50,
+            )
+        ]
+    )
+    assert seed_or_refuse(schema) == "seeded"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_plan_refuses_a_required_number_that_no_value_satisfies():
+    """A minimum of 10 and a check below 5 leave no value: the plan says so."""
+    schema = Schema(
+        [
+            Model(
+                [Field("amount", "int", options={"min": 10})],
+                checks=[("amount", "lt", 5)],
+            )
+        ]
+    )
+    assert seed_or_refuse(schema) == "refused: the plan has problems"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_plan_refuses_a_comparison_that_the_columns_ranges_rule_out():
+    """code > email, with email positive and code at most 0: no row fits."""
+    schema = Schema(
+        [
+            Model(
+                [Field("email", "posint"), Field("code", "int", options={"max": 0})],
+                checks=[("code", "gt", "email")],
+            )
+        ]
+    )
+    assert seed_or_refuse(schema) == "refused: the plan has problems"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_nullable_number_that_no_value_satisfies_is_left_null():
+    """NULL passes a check constraint: it is the value left to such a column."""
+    schema = Schema(
+        [
+            Model(
+                [Field("amount", "int", null=True, options={"min": 10})],
+                checks=[("amount", "lt", 5)],
+            )
+        ]
+    )
+    with installed(schema) as (model,):
+        plan = build_plan(
+            connection.alias, get_config(), counts={model: 5}, only=[model._meta.label]
+        )
+        engine.seed(plan)
+        assert list(model._base_manager.values_list("amount", flat=True)) == [None] * 5
 
 
 @pytest.mark.django_db(transaction=True)
