@@ -779,6 +779,8 @@ class Writer:
             if a in self.columns and a not in given and a not in self.recipe
         }
         rules = self._set_rules(given) if self.conditions else []
+        # A moved counter might repeat a count of its group: move it last.
+        counters = {rule.counter for rule in rules if rule.counter is not None}
         for condition in self.conditions:
             for i in range(n):
                 row = {a: values[i] for a, values in data.items()}
@@ -791,12 +793,13 @@ class Writer:
                             f"check constraint {condition.constraint.name}."
                         )
                     before = dict(row)
-                    for sides in condition.repair(row, rng, counted):
-                        if not any(self._advance(row, a, how, rng) for a, how in sides):
+                    for sides in condition.repair(row, rng, counted, counters):
+                        if not any(self._advance(row, *side, rng) for side in sides):
+                            names = " or ".join(side[0] for side in sides)
                             raise SeedFailed(
-                                f"{self.label}: no unique value left for "
-                                f"{' or '.join(a for a, _ in sides)} that satisfies "
-                                f"check constraint {condition.constraint.name}."
+                                f"{self.label}: no unique value left for {names} "
+                                f"that satisfies check constraint "
+                                f"{condition.constraint.name}."
                             )
                     if not self._keeps_sets(before, row, rules, rng):
                         row = before  # Draw another repair.
@@ -835,23 +838,44 @@ class Writer:
             row[rule.counter] = value
         return True
 
-    def _advance(self, row, attname, lookup, rng):
-        """Give the row the next value of a unique column's sequence, if that
-        moves the column the way ``lookup`` asks (up for "gt")."""
+    def _advance(self, row, attname, lookup, right, rng):
+        """
+        Give the row the first value of a unique column's sequence, from its
+        next index on, that compares with ``right`` as ``lookup`` asks; False
+        if the sequence goes the other way or runs out. The sequences are
+        ordered (numbers up, moments down from the reference time), so the
+        value is found by doubling the stride, then halving it; the indices
+        skipped are never used.
+        """
         column = self.columns[attname]
         taken = self.taken.get((attname,), ())
         index = self.groups.get(attname, self.step.existing)
         capacity = column.capacity()
-        while capacity is None or index < capacity:
-            value = column.distinct(rng, index, 1)[0]
-            index += 1
-            if (value,) in taken:
-                continue
-            if not COMPARISONS[lookup](value, row[attname]):
-                return False  # The sequence goes the other way.
-            self.groups[attname] = index
-            row[attname] = value
-            return True
+        end = capacity if capacity is not None else index + 2**62
+
+        def fits(i):
+            return COMPARISONS[lookup](column.distinct(rng, i, 1)[0], right)
+
+        if index >= end or not COMPARISONS[lookup](
+            column.distinct(rng, index, 1)[0], row[attname]
+        ):
+            return False  # The sequence goes the other way.
+        low, stride = index, 1
+        while not fits(min(low + stride, end - 1)):
+            if low + stride >= end - 1:
+                return False
+            low, stride = low + stride, stride * 2
+        high = min(low + stride, end - 1)
+        while high - low > 1:  # fits(high), and fits(low) only if low == index
+            middle = (low + high) // 2
+            low, high = (low, middle) if fits(middle) else (middle, high)
+        first = low if fits(low) else high
+        for i in range(first, end):
+            value = column.distinct(rng, i, 1)[0]
+            if (value,) not in taken and COMPARISONS[lookup](value, right):
+                self.groups[attname] = i + 1
+                row[attname] = value
+                return True
         return False
 
     # -- writing ---------------------------------------------------------------

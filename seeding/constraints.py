@@ -266,14 +266,15 @@ class Predicate:
     def unique_attnames(self):
         return {a for names in unique_sets(self.model) for a in names}
 
-    def repair(self, row, rng, fixed=frozenset()):
+    def repair(self, row, rng, fixed=frozenset(), last=frozenset()):
         """
         Move the values that break a comparison so that it holds, never past
         what the moved field's validators allow. Of two columns, move the one
         outside the unique rules first: a moved value could repeat another
-        row's. Columns in ``fixed`` are never moved: for each broken
+        row's; columns in ``last`` only when the other cannot move. Columns
+        in ``fixed`` are never moved: for each broken
         comparison that only they could make hold, return their (attname,
-        lookup) pairs, lookup saying which way each would have to go.
+        lookup, value) sides: the value each would have to compare with.
         """
         stuck = []
         for attname, lookup, value in self.atoms:
@@ -287,6 +288,7 @@ class Predicate:
                 unique = self.unique_attnames
                 if attname in unique and other not in unique:
                     sides.reverse()
+                sides.sort(key=lambda side: side[0] in last)
                 sides = [(a, how, row[b]) for a, how, b in sides]
             elif _holds(row.get(attname), lookup, value):
                 continue
@@ -299,7 +301,7 @@ class Predicate:
                         row[left] = moved
                         break
             else:
-                held = [(left, how) for left, how, _ in sides if left in fixed]
+                held = [side for side in sides if side[0] in fixed]
                 if held:
                     stuck.append(held)
         return stuck
