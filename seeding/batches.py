@@ -645,17 +645,19 @@ class Writer:
             and self.columns[a].domain is None
         ]
 
+    def _counts_through(self, attname, given):
+        """Whether the engine gives a unique column the values of its
+        column's distinct sequence (not a seed module, a key or a NULL)."""
+        return (
+            attname not in given
+            and attname not in self.recipe
+            and self.columns.get(attname) is not None
+        )
+
     def _unique_column(self, attname, data, n, rng, given):
-        if (
-            attname in given
-            or attname in self.recipe
-            or attname in self.relations
-            or attname in self.primary
-        ):
+        if not self._counts_through(attname, given):
             return
-        column = self.columns.get(attname)
-        if column is None:
-            return
+        column = self.columns[attname]
         taken = self.taken.get((attname,), ())
         start = self.groups.get(attname, self.step.existing)
         values, index = [], start
@@ -773,11 +775,7 @@ class Writer:
     def _check(self, data, n, rng, given):
         # A unique column the engine counts through is not moved by a repair,
         # which could repeat a value: it takes its next value instead.
-        counted = {
-            a
-            for a in self.alone
-            if a in self.columns and a not in given and a not in self.recipe
-        }
+        counted = {a for a in self.alone if self._counts_through(a, given)}
         rules = self._set_rules(given) if self.conditions else []
         # A moved counter might repeat a count of its group: move it last.
         counters = {rule.counter for rule in rules if rule.counter is not None}

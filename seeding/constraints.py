@@ -186,8 +186,6 @@ def _walk(expression):
             yield from _walk(child)
 
 
-RANGE_VALIDATORS = (MinValueValidator, MaxValueValidator, DecimalValidator)
-
 #: A comparison read from its other side: a > b is b < a.
 FLIPPED = {"gt": "lt", "gte": "lte", "lt": "gt", "lte": "gte"}
 
@@ -266,15 +264,20 @@ class Predicate:
     def unique_attnames(self):
         return {a for names in unique_sets(self.model) for a in names}
 
+    @cached_property
+    def bounds(self):
+        """{attname: bounds()} of the columns a repair may move, read once."""
+        return {f.attname: bounds(f) for f in self.model._meta.concrete_fields}
+
     def repair(self, row, rng, fixed=frozenset(), last=frozenset()):
         """
         Move the values that break a comparison so that it holds, never past
-        what the moved field's validators allow. Of two columns, move the one
-        outside the unique rules first: a moved value could repeat another
-        row's; columns in ``last`` only when the other cannot move. Columns
-        in ``fixed`` are never moved: for each broken
-        comparison that only they could make hold, return their (attname,
-        lookup, value) sides: the value each would have to compare with.
+        the moved field's bounds. Of two columns, move the one outside the
+        unique rules first, as a moved value could repeat another row's;
+        columns in ``last`` only when the other cannot move. Columns in
+        ``fixed`` are never moved: for each broken comparison that only they
+        could make hold, return their (attname, lookup, value) sides, the
+        value each would have to compare with.
         """
         stuck = []
         for attname, lookup, value in self.atoms:
@@ -310,7 +313,7 @@ class Predicate:
         """A value for ``attname`` that compares with ``right`` as ``lookup``
         asks, inside the field's bounds; None if the draw found none."""
         field = self.model._meta.get_field(attname)
-        limits = bounds(field)
+        limits = self.bounds[attname]
         up = lookup in ("gt", "gte")
         # How far the value may move: to the nearest bound on its way.
         ends = [limit for how, limit in limits if how.startswith("l" if up else "g")]
@@ -333,7 +336,7 @@ class Predicate:
             if (
                 _holds(moved, lookup, right)
                 and all(_holds(moved, how, limit) for how, limit in limits)
-                and all(_accepts(v, moved) for v in field.validators)
+                and all(_fits_digits(v, moved) for v in field.validators)
             ):
                 return moved
         return None
@@ -350,8 +353,10 @@ def _holds(left, lookup, right):
     return left is None or right is None or COMPARISONS[lookup](left, right)
 
 
-def _accepts(validator, value):
-    if not isinstance(validator, RANGE_VALIDATORS):
+def _fits_digits(validator, value):
+    """Whether a DecimalValidator accepts ``value``; range validators are
+    among the bounds already."""
+    if not isinstance(validator, DecimalValidator):
         return True
     try:
         validator(value)

@@ -195,10 +195,9 @@ class Run:
         decided = self.previews.setdefault(model, {})
         if column.attname not in decided:
             count = self.plan.step(model).count
-            values = None if column.primary_key else column_for(column, self.values)
             if column.primary_key:
                 decided[column.attname] = pack(self._new_keys(model, count))
-            elif values is None:
+            elif (values := column_for(column, self.values)) is None:
                 decided[column.attname] = []  # The new rows hold NULL there.
             else:
                 decided[column.attname] = self._distinct(

@@ -817,9 +817,9 @@ def _column_for(field, context):
     if issubclass(base, (models.IntegerField, models.AutoField)):
         return _number(Integer, field, context, None, None, 1)
     if issubclass(base, models.DecimalField):
-        top = decimal.Decimal(10) ** (field.max_digits - field.decimal_places) - 1
+        # bounds() holds the range that max_digits allows.
         quantum = decimal.Decimal(1).scaleb(-field.decimal_places)
-        return _number(Decimal, field, context, -top, top, quantum)
+        return _number(Decimal, field, context, None, None, quantum)
     if issubclass(base, models.FloatField):
         # Floats are drawn to two decimal places.
         return _number(Float, field, context, None, None, 0.01)
