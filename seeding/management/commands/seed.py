@@ -110,7 +110,9 @@ class Command(BaseCommand):
         )
         try:
             config = get_config()
-            refuse_production(config, alias, options["allow_production"])
+            if not options["plan"]:
+                # A plan writes nothing: production may be shown its plan.
+                refuse_production(config, alias, options["allow_production"])
             counts = parse_counts(options["count"])
             if options["migrate"] and not options["plan"]:
                 self.migrate(alias)
