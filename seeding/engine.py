@@ -260,6 +260,7 @@ class Run:
                 raise
             except Exception as exc:
                 raise SeedFailed(self._failure(step, exc)) from exc
+            check_count(step, rows)
             self.done.add(step.model)
             # Keys now come from the pool; the preview was for the step.
             self.previews.pop(step.model, None)
@@ -415,6 +416,16 @@ class Run:
         if password:
             return make_password(password, salt=salt)
         return UNUSABLE_PASSWORD_PREFIX + salt * 3
+
+
+def check_count(step, rows):
+    """Raise SeedFailed if rows() wrote other than the count the plan printed."""
+    if step.count is not None and step.seed is not None and step.seed.yields_rows:
+        if rows != step.count:
+            raise SeedFailed(
+                f"Seeding {step.label} failed: rows() of {step.seed.module} yielded "
+                f"{rows:,} rows, but the plan counted {step.count:,}."
+            )
 
 
 def _claim(rules, row, taken):

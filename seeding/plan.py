@@ -24,6 +24,7 @@ from .introspection import (
     through_owner,
 )
 from .keys import is_auto
+from .seedchecks import counted_by, seed_module_problems
 from .structures import structures_of
 from .values import ValueContext, column_for
 
@@ -181,9 +182,10 @@ def build_plan(
             )
 
     seeded = [m for m, t in treatments.items() if t.seeded]
+    counts_given = counts or {}
     explicit = {
         **{m: round(c * scale) for m, c in config_counts.items()},
-        **(counts or {}),
+        **counts_given,
     }
     steps = {}
     for model in seeded:
@@ -248,6 +250,9 @@ def build_plan(
         _check_feasibility(plan, explicit, seeds)
         if counts == [step.count for step in plan.steps]:
             break
+    for step in plan.steps:
+        source = counted_by(step.model, counts_given, config_counts)
+        plan.problems.extend(seed_module_problems(step, source))
     return plan
 
 
@@ -351,12 +356,11 @@ def _check_feasibility(plan, explicit, seeds):
             if rows is None:
                 continue
             if rows == 0 and not relation.null:
-                limits.append(
-                    (
-                        0,
-                        f"{label}.{relation.name} needs rows of {target._meta.label}, which has none and is not seeded",
-                    )
-                )
+                reason = f"{label}.{relation.name} needs rows of {target._meta.label}, which has none and is not seeded"
+                if step.count is None:
+                    # rows() cannot yield a row that points at nothing.
+                    plan.problems.append(f"{label}: {reason}.")
+                limits.append((0, reason))
             if relation.unique and not relation.null and step.count is not None:
                 free = rows - step.existing
                 limits.append(

@@ -8,8 +8,13 @@ one-line error, a non-zero exit status and the database unchanged.
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from model_bakery.recipe import Recipe
 
-from tests.corpus.models import Tag
+import seeding
+from seeding import registry
+from seeding.exceptions import AlreadyRegistered
+from tests.corpus.models import Author, Book, StockLine, Tag
+from tests.test_reliability import register
 
 pytestmark = pytest.mark.django_db
 
@@ -89,3 +94,133 @@ def test_the_lock_timeout_is_a_positive_number_of_seconds(settings, timeout):
     settings.SEEDING = {"PRODUCTION": False, "LOCK_TIMEOUT": timeout}
     with pytest.raises(CommandError, match=r"SEEDING\['LOCK_TIMEOUT'\]"):
         seed("--plan", "--only", "corpus.Tag")
+
+
+# --count and COUNTS against seed modules whose rows() decides
+
+
+class ThreeTags(seeding.Seed):
+    def rows(self, ctx):
+        for slug in ("one", "two", "three"):
+            yield {"slug": slug}
+
+
+class CountedTags(seeding.Seed):
+    counted = True
+
+    def rows(self, ctx):
+        for n in range(ctx.count if ctx.count is not None else 3):
+            yield {"slug": f"tag-{n}"}
+
+
+class MiscountedTags(CountedTags):
+    def rows(self, ctx):
+        yield from super().rows(ctx)
+        yield {"slug": "one-more"}
+
+
+def test_a_count_for_rows_that_ignore_it_is_refused_by_the_plan(monkeypatch):
+    """--plan would print 5 rows where rows() writes 3: the plan refuses,
+    naming the seed module."""
+    register(monkeypatch, "corpus.Tag", ThreeTags)
+    with pytest.raises(CommandError, match="cannot run"):
+        seed("--plan", "--only", "corpus.Tag", "--count", "corpus.Tag=5")
+    with pytest.raises(CommandError, match=rf"corpus\.Tag.*{__name__}.*rows\(\)"):
+        seed("--only", "corpus.Tag", "--count", "corpus.Tag=5")
+    assert not Tag.objects.exists()
+
+
+def test_a_counts_setting_for_rows_that_ignore_it_is_refused(monkeypatch, settings):
+    register(monkeypatch, "corpus.Tag", ThreeTags)
+    settings.SEEDING = {"PRODUCTION": False, "COUNTS": {"corpus.Tag": 5}}
+    with pytest.raises(CommandError, match=rf"corpus\.Tag.*{__name__}"):
+        seed("--only", "corpus.Tag")
+
+
+def test_rows_that_take_the_count_write_what_the_plan_prints(monkeypatch):
+    register(monkeypatch, "corpus.Tag", CountedTags)
+    plan = seed("--plan", "--only", "corpus.Tag", "--count", "corpus.Tag=5")
+    assert "5 rows" in plan
+    seed("--only", "corpus.Tag", "--count", "corpus.Tag=5")
+    assert Tag.objects.count() == 5
+
+
+def test_rows_that_miscount_fail_and_write_nothing(monkeypatch):
+    """A seed module promising the count but yielding more is named."""
+    register(monkeypatch, "corpus.Tag", MiscountedTags)
+    with pytest.raises(CommandError, match=rf"{__name__}.*6 rows.*5"):
+        seed("--only", "corpus.Tag", "--count", "corpus.Tag=5")
+    assert not Tag.objects.exists()
+
+
+def test_the_demo_refuses_a_count_its_students_seed_module_ignores():
+    with pytest.raises(CommandError, match="cannot run"):
+        seed("--plan", "--count", "school.Student=800")
+
+
+# Seed-module mistakes that passed silently
+
+
+def test_a_second_registration_for_one_model_is_refused():
+    seeds = registry.SeedRegistry()
+    first = type("FirstTagSeed", (seeding.Seed,), {})
+    second = type("SecondTagSeed", (seeding.Seed,), {})
+    seeding.register(Tag, registry=seeds)(first)
+    with pytest.raises(AlreadyRegistered, match=r"SecondTagSeed registers a seed for corpus\.Tag.*FirstTagSeed"):
+        seeding.register("corpus.Tag", registry=seeds)(second)
+
+
+class MisspelledRecipe(seeding.Seed):
+    count = 2
+    recipe = Recipe(Tag, slugg="fixed")
+
+
+class TextInAnInteger(seeding.Seed):
+    count = 2
+    recipe = Recipe(StockLine, quantity="many")
+
+
+@pytest.mark.parametrize(
+    "label, seed_class, field",
+    [("corpus.Tag", MisspelledRecipe, "slugg"), ("corpus.StockLine", TextInAnInteger, "quantity")],
+    ids=["unknown-field", "wrong-type"],
+)
+def test_a_recipe_mistake_is_a_plan_problem_naming_module_and_field(
+    monkeypatch, label, seed_class, field
+):
+    register(monkeypatch, label, seed_class)
+    with pytest.raises(CommandError, match=rf"{label}\.{field}: the recipe of {__name__}"):
+        seed("--only", label)
+    assert not Tag.objects.exists() and not StockLine.objects.exists()
+
+
+# Plans that said "The plan can run" for runs that then failed
+
+
+class BooksOfAuthors(seeding.Seed):
+    def rows(self, ctx):
+        for author in Author.objects.using(ctx.using):
+            yield {"title": "A", "author": author, "isbn": str(author.pk)}
+
+
+def test_rows_needing_an_excluded_empty_table_are_a_plan_problem(monkeypatch):
+    register(monkeypatch, "corpus.Book", BooksOfAuthors)
+    with pytest.raises(CommandError, match=r"cannot run"):
+        seed("--plan", "--only", "corpus.Book", "-e", "corpus.Author")
+    assert not Book.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "args, setting",
+    [
+        (("-e", "school"), {}),
+        (("-e", "school.Student"), {}),
+        ((), {"REUSE": ["school.User"]}),
+        ((), {"SKIP": ["school.User"]}),
+    ],
+    ids=["exclude-app", "exclude-model", "reuse-users", "skip-users"],
+)
+def test_the_demo_plan_refuses_what_would_fail(settings, args, setting):
+    settings.SEEDING = {"PRODUCTION": False, **setting}
+    with pytest.raises(CommandError, match="cannot run"):
+        seed("--plan", *args)

@@ -136,6 +136,8 @@ class BehaviorCategorySeed(seeding.Seed):
 
 @seeding.register(BehaviorIncident)
 class BehaviorIncidentSeed(seeding.Seed):
+    counted = True  # rows() yields ctx.count incidents when given a count
+
     def rows(self, ctx):
         rng, today = ctx.rng, ctx.now.date()
         terms = [(first, last) for _, first, last in current_terms(ctx.now)]
