@@ -395,12 +395,10 @@ def _check_feasibility(plan, explicit, seeds):
                         break
                     capacity *= size
             if capacity is not None and step.count is not None:
-                limits.append(
-                    (
-                        capacity - step.existing,
-                        f"unique ({', '.join(names)}) of {label} allows {capacity} rows",
-                    )
-                )
+                reason = f"unique ({', '.join(names)}) of {label} allows {capacity:,} rows"
+                if step.existing:
+                    reason += f", {step.existing:,} of them there already"
+                limits.append((capacity - step.existing, reason))
         recipe = step.recipe_names
         for field_ in model._meta.concrete_fields:
             if (

@@ -224,3 +224,51 @@ def test_the_demo_plan_refuses_what_would_fail(settings, args, setting):
     settings.SEEDING = {"PRODUCTION": False, **setting}
     with pytest.raises(CommandError, match="cannot run"):
         seed("--plan", *args)
+
+
+# Messages that disagreed with the database
+
+
+def test_a_capacity_message_counts_the_rows_already_there():
+    seed("--only", "corpus.Membership", "--count", "corpus.Author=2",
+         "--count", "corpus.Club=2", "--count", "corpus.Membership=3")
+    with pytest.raises(CommandError, match="allows 4 rows, 3 of them there already"):
+        seed("--only", "corpus.Membership", "--count", "corpus.Membership=3")
+
+
+class TagsThatMustNotRun(seeding.Seed):
+    count = 1
+
+    def rows(self, ctx):
+        raise AssertionError("seeded before the password was checked")
+
+
+def test_a_superuser_without_password_is_refused_before_seeding(monkeypatch, settings):
+    monkeypatch.delenv("SEED_PASSWORD", raising=False)
+    settings.SEEDING = {"PRODUCTION": False}
+    register(monkeypatch, "corpus.Tag", TagsThatMustNotRun)
+    with pytest.raises(CommandError, match="--superuser needs SEED_PASSWORD"):
+        seed("--only", "corpus.Tag", "--superuser", "admin")
+
+
+def all_rows():
+    from seeding.introspection import all_models, count_rows
+
+    models = [m for m in all_models() if m._meta.managed]
+    return sum({m._meta.db_table: n for m, n in count_rows("default", models).items()}.values())
+
+
+def test_the_seeded_total_counts_the_rows_of_inherited_tables():
+    """Each Pizzeria is a row of three tables; the total says so, as purge does."""
+    before = all_rows()
+    output = seed("--only", "corpus.Pizzeria", "--count", "corpus.Pizzeria=3",
+                  "--count", "corpus.Restaurant=0", "--count", "corpus.Place=0")
+    assert f"Seeded {all_rows() - before:,} rows" in output
+
+
+def test_purge_counts_have_thousands_separators():
+    seed("--only", "corpus.Tag", "--count", "corpus.Tag=1500")
+    out = __import__("io").StringIO()
+    call_command("purge", "--no-input", "--only", "corpus.Tag", "-v", "2", stdout=out)
+    assert "Purged 1,500 rows" in out.getvalue()
+    assert "corpus_tag: 1,500 rows" in out.getvalue()

@@ -110,12 +110,12 @@ class Command(BaseCommand):
 
         if options["verbosity"] >= 2:
             for model, count in purged.items():
-                self.stdout.write(f"  {model._meta.db_table}: {count} rows")
+                self.stdout.write(f"  {model._meta.db_table}: {count:,} rows")
         if options["verbosity"] >= 1:
             rows, tables = sum(purged.values()), len(purged)
             self.stdout.write(
                 self.style.SUCCESS(
-                    f"Purged {rows} rows from {tables} tables of database '{alias}'."
+                    f"Purged {rows:,} rows from {tables} tables of database '{alias}'."
                 )
             )
 
@@ -123,7 +123,7 @@ class Command(BaseCommand):
         name = connections[alias].settings_dict["NAME"]
         answer = input(
             f"You have requested a purge of database '{alias}' ({name}).\n"
-            f"This will IRREVERSIBLY DESTROY {rows} rows in {tables} tables.\n"
+            f"This will IRREVERSIBLY DESTROY {rows:,} rows in {tables} tables.\n"
             "Are you sure you want to do this?\n\n"
             "    Type 'yes' to continue, or 'no' to cancel: "
         )

@@ -12,6 +12,7 @@ from seeding import engine
 from seeding.conf import get_config
 from seeding.exceptions import SeedingError
 from seeding.introspection import count_rows
+from seeding.keys import tables_of
 from seeding.plan import build_plan, parse_counts
 from seeding.safety import exclusive, refuse_production
 
@@ -113,6 +114,11 @@ class Command(BaseCommand):
             if not options["plan"]:
                 # A plan writes nothing: production may be shown its plan.
                 refuse_production(config, alias, options["allow_production"])
+            if options["superuser"] and not config.password:
+                # Found out before the seed, not after it.
+                raise CommandError(
+                    "--superuser needs SEED_PASSWORD (or SEEDING['PASSWORD']) to be set."
+                )
             counts = parse_counts(options["count"])
             if options["migrate"] and not options["plan"]:
                 self.migrate(alias)
@@ -152,11 +158,9 @@ class Command(BaseCommand):
                     self.create_superuser(alias, config, options["superuser"])
         except SeedingError as exc:
             raise CommandError(str(exc)) from exc
-        total = sum(inserted.values())
+        rows, tables = table_rows(inserted)
         self.log(
-            self.style.SUCCESS(
-                f"Seeded {total:,} rows into {sum(1 for n in inserted.values() if n)} tables (seed {seed})."
-            )
+            self.style.SUCCESS(f"Seeded {rows:,} rows into {tables} tables (seed {seed}).")
         )
 
     def warn_about_password(self, password):
@@ -228,10 +232,6 @@ class Command(BaseCommand):
     def create_superuser(self, alias, config, username):
         from django.contrib.auth import get_user_model
 
-        if not config.password:
-            raise CommandError(
-                "--superuser needs SEED_PASSWORD (or SEEDING['PASSWORD']) to be set."
-            )
         User = get_user_model()
         manager = User._default_manager.db_manager(alias)
         if manager.filter(**{User.USERNAME_FIELD: username}).exists():
@@ -284,6 +284,16 @@ class Command(BaseCommand):
             write(self.style.ERROR(f"  problem: {problem}"))
         if not plan.problems:
             write(self.style.SUCCESS("The plan can run."))
+
+
+def table_rows(inserted):
+    """(rows, tables) written: a row of an inheriting model is a row of each
+    of its tables, as purge counts them."""
+    written = {}
+    for model, rows in inserted.items():
+        for table in tables_of(model):
+            written[table] = written.get(table, 0) + rows
+    return sum(written.values()), sum(1 for rows in written.values() if rows)
 
 
 class Progress(engine.Reporter):
