@@ -272,3 +272,41 @@ def test_purge_counts_have_thousands_separators():
     call_command("purge", "--no-input", "--only", "corpus.Tag", "-v", "2", stdout=out)
     assert "Purged 1,500 rows" in out.getvalue()
     assert "corpus_tag: 1,500 rows" in out.getvalue()
+
+
+# Generic keys followed by purge as foreign keys are
+
+
+def comment_on(target):
+    from django.contrib.contenttypes.models import ContentType
+
+    from tests.corpus.models import Comment
+
+    content_type = ContentType.objects.get_for_model(target)
+    return Comment.objects.create(content_type=content_type, object_id=target.pk, body="b")
+
+
+def test_purge_empties_a_table_whose_generic_keys_point_into_it():
+    """Comments about tags would point at nothing once the tags are gone."""
+    from tests.corpus.models import Comment
+
+    comment_on(Tag.objects.create(slug="gone"))
+    call_command("purge", "--no-input", "--only", "corpus.Tag", verbosity=0)
+    assert not Comment.objects.exists()
+
+
+def test_purge_keeps_a_generic_table_whose_keys_point_elsewhere():
+    from tests.corpus.models import Comment
+
+    Tag.objects.create(slug="gone")
+    comment_on(Author.objects.create(name="A", email="a@example.com"))
+    call_command("purge", "--no-input", "--only", "corpus.Tag", verbosity=0)
+    assert Comment.objects.count() == 1
+
+
+def test_purge_refuses_to_keep_generic_keys_into_what_it_empties():
+    tag = Tag.objects.create(slug="kept")
+    comment_on(tag)
+    with pytest.raises(CommandError, match=r"Cannot keep corpus\.Comment"):
+        call_command("purge", "--no-input", "--only", "corpus.Tag", "-e", "corpus.Comment")
+    assert Tag.objects.filter(pk=tag.pk).exists()
