@@ -220,4 +220,14 @@ def _moment(value):
         )
     if value.tzinfo is None:
         value = value.replace(tzinfo=datetime.UTC)
+    # Seeded dates reach a century or two back and years ahead of NOW;
+    # every backend stores these years.
+    if not EARLIEST_NOW <= value.year <= LATEST_NOW:
+        raise ConfigurationError(
+            f"SEEDING['NOW'] must lie between the years {EARLIEST_NOW} and "
+            f"{LATEST_NOW}, not {value.isoformat()}."
+        )
     return value
+
+
+EARLIEST_NOW, LATEST_NOW = 1900, 9000

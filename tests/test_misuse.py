@@ -5,6 +5,9 @@ that escaped as tracebacks. Each command ends with the right data or a
 one-line error, a non-zero exit status and the database unchanged.
 """
 
+import signal
+import subprocess
+
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -14,7 +17,17 @@ import seeding
 from seeding import registry
 from seeding.exceptions import AlreadyRegistered
 from tests.corpus.models import Author, Book, StockLine, Tag
-from tests.test_reliability import register
+from tests.test_reliability import (  # noqa: F401 (scratch is a fixture)
+    ROOT,
+    UNREACHABLE,
+    command_line,
+    environment,
+    manage,
+    register,
+    scratch,
+    start,
+    wait_for_line,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -310,3 +323,113 @@ def test_purge_refuses_to_keep_generic_keys_into_what_it_empties():
     with pytest.raises(CommandError, match=r"Cannot keep corpus\.Comment"):
         call_command("purge", "--no-input", "--only", "corpus.Tag", "-e", "corpus.Comment")
     assert Tag.objects.filter(pk=tag.pk).exists()
+
+
+# Errors that escaped as tracebacks
+
+
+def one_line_error(result):
+    """Whether ``result`` ended in a one-line CommandError, non-zero."""
+    lines = result.stderr.strip().splitlines()
+    return (
+        result.returncode not in (0, None)
+        and len(lines) == 1
+        and lines[0].startswith("CommandError: ")
+    )
+
+
+@pytest.mark.parametrize(
+    "args, url, says",
+    [
+        ("seed --no-migrate", UNREACHABLE, "127.0.0.1"),
+        ("seed", "mysql://root@127.0.0.1:3306/", "names no database"),
+        ("seed --plan", "postgres://", "names no database"),
+        ("seed --plan", "notaurl", "not a database URL"),
+    ],
+    ids=["unreachable-no-migrate", "mysql-without-name", "postgres-bare", "not-a-url"],
+)
+def test_a_bad_database_url_is_a_one_line_error(args, url, says):
+    result = manage(*args.split(), "--only", "corpus.Tag", url=url)
+    assert one_line_error(result), result.stderr
+    assert says in result.stderr
+
+
+def test_a_database_url_error_does_not_echo_the_password():
+    result = manage("seed", url="postgres://user:s3cr3t-pw@127.0.0.1:5432/")
+    assert one_line_error(result), result.stderr
+    assert "s3cr3t-pw" not in result.stderr
+
+
+@pytest.mark.parametrize("now", ["0001-01-01", "9999-12-31"])
+def test_a_moment_too_far_out_for_dates_to_lead_up_to_is_refused(settings, now):
+    settings.SEEDING = {"PRODUCTION": False, "NOW": now}
+    with pytest.raises(CommandError, match=r"SEEDING\['NOW'\]"):
+        seed("--only", "corpus.Tag")
+
+
+@pytest.fixture
+def tags(scratch):
+    """The scratch database holding 30 tags."""
+    result = manage(*"seed --no-migrate --only corpus.Tag --count corpus.Tag=30".split(), url=scratch.url)
+    assert result.returncode == 0, result.stderr
+    yield scratch
+    manage("purge", "--no-input", "--only", "corpus.Tag", url=scratch.url)
+
+
+READ_ONLY = {
+    "sqlite": {"init_command": "PRAGMA query_only = ON"},
+    "postgresql": {"options": "-c default_transaction_read_only=on"},
+    "mysql": {"init_command": "SET SESSION TRANSACTION READ ONLY"},
+}
+STATEMENT_TIMEOUT = {"postgresql": {"options": "-c statement_timeout=1"}}
+
+
+def settings_with_options(tmp_path, options):
+    (tmp_path / "options_settings.py").write_text(
+        "from tests.settings import *  # noqa: F403\n"
+        "from tests.settings import DATABASES\n\n"
+        f"DATABASES['default'].setdefault('OPTIONS', {{}}).update({options!r})\n"
+    )
+    return tmp_path
+
+
+@pytest.mark.parametrize("session", [READ_ONLY, STATEMENT_TIMEOUT], ids=["read-only", "statement-timeout"])
+def test_a_fresh_seed_the_database_refuses_is_a_one_line_error(tags, tmp_path, session):
+    if tags.vendor not in session:
+        pytest.skip(f"no such session setting on {tags.vendor}")
+    before = tags.counts()
+    folder = settings_with_options(tmp_path, session[tags.vendor])
+    args = "seed --fresh --no-input --no-migrate --only corpus.Tag --count corpus.Tag=500"
+    result = manage(*args.split(), url=tags.url, settings="options_settings", pythonpath=folder)
+    assert one_line_error(result), result.stderr
+    assert tags.counts() == before
+
+
+def test_ctrl_c_says_nothing_was_written_and_writes_nothing(scratch):
+    before = scratch.counts()
+    args = "seed --no-migrate --seed 2 --only corpus.Book --count corpus.Book=50000 -v 2"
+    process = start(*args.split(), url=scratch.url)
+    try:
+        written = wait_for_line(process, "  corpus.Book ")
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=120)
+    finally:
+        process.kill()
+    assert written
+    assert process.returncode not in (0, None)
+    assert stderr.strip().splitlines()[-1] == "CommandError: Interrupted: nothing was written."
+    assert "Traceback" not in stderr
+    assert scratch.counts() == before
+
+
+@pytest.mark.parametrize("args", ["purge", "seed --fresh --no-migrate --only corpus.Tag"])
+def test_end_of_input_at_a_prompt_answers_no(tags, args):
+    before = tags.counts()
+    result = subprocess.run(
+        command_line(args.split(), "tests.settings"),
+        cwd=ROOT, env=environment(tags.url), stdin=subprocess.DEVNULL,
+        capture_output=True, text=True, timeout=180,
+    )
+    assert "Traceback" not in result.stderr
+    assert "cancelled" in result.stdout + result.stderr
+    assert tags.counts() == before

@@ -1,14 +1,15 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 
 from seeding.conf import get_config
 from seeding.exceptions import SeedingError
+from seeding.management.base import SeedingCommand
 from seeding.introspection import count_rows
 from seeding.purge import purge, purge_models
 from seeding.safety import exclusive, refuse_production
 
 
-class Command(BaseCommand):
+class Command(SeedingCommand):
     help = (
         "Empties the tables that seed fills, children before parents, in one "
         "transaction. The migrations table is never touched."
@@ -71,6 +72,8 @@ class Command(BaseCommand):
         if alias not in connections:
             raise CommandError(f"Unknown database '{alias}'.")
         truncate = options["truncate"]
+        if truncate and not connections[alias].features.can_rollback_ddl:
+            self.interrupted = "Interrupted: tables truncated before it stay empty."
         try:
             config = get_config()
             refuse_production(config, alias, options["allow_production"])
@@ -121,7 +124,7 @@ class Command(BaseCommand):
 
     def confirm(self, alias, rows, tables):
         name = connections[alias].settings_dict["NAME"]
-        answer = input(
+        answer = self.ask(
             f"You have requested a purge of database '{alias}' ({name}).\n"
             f"This will IRREVERSIBLY DESTROY {rows:,} rows in {tables} tables.\n"
             "Are you sure you want to do this?\n\n"

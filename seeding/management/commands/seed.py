@@ -4,20 +4,21 @@ import sys
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.migrations.executor import MigrationExecutor
 
 from seeding import engine
 from seeding.conf import get_config
 from seeding.exceptions import SeedingError
+from seeding.management.base import SeedingCommand
 from seeding.introspection import count_rows
 from seeding.keys import tables_of
 from seeding.plan import build_plan, parse_counts
 from seeding.safety import exclusive, refuse_production
 
 
-class Command(BaseCommand):
+class Command(SeedingCommand):
     help = (
         "Fill the database with realistic fake rows for every installed model, "
         "in foreign-key order, in one transaction."
@@ -218,7 +219,7 @@ class Command(BaseCommand):
         )
         rows = sum(count_rows(alias, models).values())
         if options["interactive"] and rows:
-            answer = input(
+            answer = self.ask(
                 f"--fresh deletes {rows:,} rows from {len(models)} tables of database "
                 f"'{alias}'. Type 'yes' to continue, or 'no' to cancel: "
             )

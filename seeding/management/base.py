@@ -1,0 +1,45 @@
+"""
+What every seeding command does when something outside it fails: the
+database, the connection settings, the person at the keyboard. It ends with
+one line and a non-zero status, never a traceback; the transaction that was
+open has been rolled back by then.
+"""
+
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
+
+from seeding.exceptions import SeedingError
+
+#: The shell's exit status for a run stopped by Ctrl-C.
+INTERRUPTED = 130
+
+
+class SeedingCommand(BaseCommand):
+    #: Said when Ctrl-C stops the run; a command that cannot roll back
+    #: everything says so instead.
+    interrupted = "Interrupted: nothing was written."
+
+    def execute(self, *args, **options):
+        alias = options.get("database", "default")
+        try:
+            return super().execute(*args, **options)
+        except SeedingError as exc:
+            raise CommandError(str(exc)) from exc
+        except (DatabaseError, ImproperlyConfigured) as exc:
+            raise CommandError(f"Database '{alias}' failed: {one_line(exc)}") from exc
+        except KeyboardInterrupt:
+            raise CommandError(self.interrupted, returncode=INTERRUPTED) from None
+
+    def ask(self, question):
+        """The answer typed to ``question``; the end of input answers no."""
+        try:
+            return input(question)
+        except EOFError:
+            self.stdout.write("")
+            return "no"
+
+
+def one_line(exc):
+    """Driver messages run over several lines; an error says it in one."""
+    return " ".join(str(exc).split())
