@@ -5,8 +5,10 @@ that escaped as tracebacks. Each command ends with the right data or a
 one-line error, a non-zero exit status and the database unchanged.
 """
 
+import contextlib
 import signal
 import subprocess
+import time
 
 import pytest
 from django.core.management import call_command
@@ -331,10 +333,11 @@ def test_purge_refuses_to_keep_generic_keys_into_what_it_empties():
 def one_line_error(result):
     """Whether ``result`` ended in a one-line CommandError, non-zero."""
     lines = result.stderr.strip().splitlines()
+    errors = [n for n, line in enumerate(lines) if line.startswith("CommandError: ")]
     return (
         result.returncode not in (0, None)
-        and len(lines) == 1
-        and lines[0].startswith("CommandError: ")
+        and "Traceback" not in result.stderr
+        and errors == [len(lines) - 1]
     )
 
 
@@ -433,3 +436,47 @@ def test_end_of_input_at_a_prompt_answers_no(tags, args):
     assert "Traceback" not in result.stderr
     assert "cancelled" in result.stdout + result.stderr
     assert tags.counts() == before
+
+
+# A table locked by another session
+
+
+@contextlib.contextmanager
+def table_locked(scratch, table):
+    """Hold a lock on ``table`` of ``scratch`` from another session: a
+    table lock on the servers, the write lock of the file on SQLite."""
+    wrapper = scratch.connect()
+    try:
+        with wrapper.cursor() as cursor:
+            if scratch.vendor == "postgresql":
+                cursor.execute("BEGIN")
+                cursor.execute(f"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE")
+            elif scratch.vendor == "mysql":
+                cursor.execute(f"LOCK TABLES {table} WRITE")
+            else:
+                cursor.execute("BEGIN IMMEDIATE")
+        yield
+    finally:
+        wrapper.close()
+
+
+def test_a_locked_table_fails_after_the_lock_timeout_naming_it(scratch, tmp_path):
+    (tmp_path / "timeout_settings.py").write_text(
+        "from tests.settings import *  # noqa: F403\n"
+        "from tests.settings import SEEDING\n\n"
+        "SEEDING = {**SEEDING, 'LOCK_TIMEOUT': 1}\n"
+    )
+    before = scratch.counts()
+    args = "seed --no-migrate --only corpus.Tag --count corpus.Tag=10"
+    with table_locked(scratch, "corpus_tag"):
+        started = time.monotonic()
+        result = manage(*args.split(), url=scratch.url, settings="timeout_settings", pythonpath=tmp_path)
+        waited = time.monotonic() - started
+    assert one_line_error(result), result.stderr
+    assert waited < 30
+    assert "1 second" in result.stderr
+    if scratch.vendor == "sqlite":
+        assert "seed module" not in result.stderr and "locked" in result.stderr
+    else:
+        assert "corpus_tag" in result.stderr
+    assert scratch.counts() == before

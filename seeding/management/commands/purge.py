@@ -6,7 +6,7 @@ from seeding.exceptions import SeedingError
 from seeding.management.base import SeedingCommand
 from seeding.introspection import count_rows
 from seeding.purge import purge, purge_models
-from seeding.safety import exclusive, refuse_production
+from seeding.safety import exclusive, lock_timeout, refuse_production
 
 
 class Command(SeedingCommand):
@@ -99,7 +99,10 @@ class Command(SeedingCommand):
             return
 
         try:
-            with exclusive(alias):
+            with (
+                exclusive(alias, timeout=config.lock_timeout),
+                lock_timeout(alias, config.lock_timeout),
+            ):
                 purged = purge(alias, models, truncate=truncate)
         except SeedingError as exc:
             raise CommandError(str(exc)) from exc

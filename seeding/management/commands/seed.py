@@ -15,7 +15,7 @@ from seeding.management.base import SeedingCommand
 from seeding.introspection import count_rows
 from seeding.keys import tables_of
 from seeding.plan import build_plan, parse_counts
-from seeding.safety import exclusive, refuse_production
+from seeding.safety import exclusive, lock_timeout, refuse_production
 
 
 class Command(SeedingCommand):
@@ -142,7 +142,11 @@ class Command(SeedingCommand):
             # Plan under the lock, from the rows another run may just have
             # added; purge in the seed's transaction, so that a failure keeps
             # the rows --fresh would have removed.
-            with exclusive(alias), transaction.atomic(using=alias):
+            with (
+                exclusive(alias, timeout=config.lock_timeout),
+                transaction.atomic(using=alias),
+                lock_timeout(alias, config.lock_timeout),
+            ):
                 if options["fresh"]:
                     self.purge(alias, config, options)
                 plan = build_plan(alias, config, **plan_options)
