@@ -83,13 +83,14 @@ def lock_timeout(alias, seconds):
     """
     connection = connections[alias]
     restore = _set_lock_timeout(connection, seconds)
+    own = _server_process(connection)
     try:
         yield
     except Exception as exc:
         if not is_lock_timeout(exc):
             raise
         raise Locked(
-            f"Gave up after waiting {seconds:g} second(s) for {_locked(connection)} "
+            f"Gave up after waiting {seconds:g} second(s) for {_locked(connection, own)} "
             f"of database '{alias}', locked by another session "
             f"(SEEDING['LOCK_TIMEOUT'] sets the wait)."
         ) from exc
@@ -154,14 +155,14 @@ def is_lock_timeout(exc):
     return False
 
 
-def _locked(connection):
+def _locked(connection, own):
     """Name what another session holds locked, asked on a connection of its
     own: the run's may be in a failed transaction."""
     if connection.vendor == "sqlite":
         return f"the database file {connection.settings_dict['NAME']}"
     probe = connections.create_connection(connection.alias)
     try:
-        tables = _locked_tables(probe, connection)
+        tables = _locked_tables(probe, own)
     except DatabaseError:
         tables = []
     finally:
@@ -171,7 +172,7 @@ def _locked(connection):
     return "table " + ", ".join(tables)
 
 
-def _locked_tables(probe, connection):
+def _locked_tables(probe, own):
     with probe.cursor() as cursor:
         if probe.vendor == "postgresql":
             # The modes that keep INSERT, DELETE or SELECT waiting; the run's
@@ -184,7 +185,7 @@ def _locked_tables(probe, connection):
                 "'ExclusiveLock', 'AccessExclusiveLock') AND l.database = "
                 "(SELECT oid FROM pg_database WHERE datname = current_database()) "
                 "ORDER BY 1",
-                [_backend_pid(connection)],
+                [own],
             )
             return [name for (name,) in cursor.fetchall()]
         # MySQL shows no other session's table locks without extra plugins:
@@ -200,10 +201,10 @@ def _locked_tables(probe, connection):
     return []
 
 
-def _backend_pid(connection):
-    """The run's server process; -1 once its connection is closed."""
-    raw = connection.connection
-    if raw is None:
-        return -1
-    info = getattr(raw, "info", None)  # psycopg 3; psycopg2 has get_backend_pid()
-    return info.backend_pid if info is not None else raw.get_backend_pid()
+def _server_process(connection):
+    """The run's own server process on PostgreSQL, asked while it answers."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        return cursor.fetchone()[0]

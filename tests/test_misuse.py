@@ -63,6 +63,14 @@ def test_skip_adds_to_the_framework_list_instead_of_replacing_it(settings):
     assert "corpus.Tag " not in plan
 
 
+def test_purge_keeps_content_types_when_reuse_names_one_more_model(settings):
+    from django.contrib.contenttypes.models import ContentType
+
+    settings.SEEDING = {"PRODUCTION": False, "REUSE": ["corpus.Tag"]}
+    call_command("purge", "--no-input", verbosity=0)
+    assert ContentType.objects.exists()
+
+
 @pytest.mark.parametrize("key", ["REUSE", "SKIP"])
 def test_an_unknown_label_in_reuse_or_skip_is_an_error(settings, key):
     settings.SEEDING = {"PRODUCTION": False, key: ["corpus.Nope"]}
