@@ -359,7 +359,7 @@ def _check_feasibility(plan, explicit, seeds):
                 reason = f"{label}.{relation.name} needs rows of {target._meta.label}, which has none and is not seeded"
                 if step.count is None:
                     # rows() cannot yield a row that points at nothing.
-                    plan.problems.append(f"{label}: {reason}.")
+                    plan.problems.append(f"{reason}.")
                 limits.append((0, reason))
             if relation.unique and not relation.null and step.count is not None:
                 free = rows - step.existing
