@@ -6,11 +6,13 @@ one-line error, a non-zero exit status and the database unchanged.
 """
 
 import contextlib
+import io
 import signal
 import subprocess
 import time
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from model_bakery.recipe import Recipe
@@ -18,7 +20,8 @@ from model_bakery.recipe import Recipe
 import seeding
 from seeding import registry
 from seeding.exceptions import AlreadyRegistered
-from tests.corpus.models import Author, Book, StockLine, Tag
+from seeding.introspection import all_models, count_rows
+from tests.corpus.models import Author, Book, Comment, StockLine, Tag
 from tests.test_reliability import (  # noqa: F401 (scratch is a fixture)
     ROOT,
     UNREACHABLE,
@@ -35,11 +38,9 @@ pytestmark = pytest.mark.django_db
 
 
 def seed(*args, **options):
-    """Run seed on the corpus without migrating; return its output."""
-    from io import StringIO
-
-    out = StringIO()
-    call_command("seed", "--no-migrate", *args, stdout=out, stderr=StringIO(), **options)
+    """Run seed without migrating; return its output."""
+    out = io.StringIO()
+    call_command("seed", "--no-migrate", *args, stdout=out, stderr=io.StringIO(), **options)
     return out.getvalue()
 
 
@@ -64,8 +65,6 @@ def test_skip_adds_to_the_framework_list_instead_of_replacing_it(settings):
 
 
 def test_purge_keeps_content_types_when_reuse_names_one_more_model(settings):
-    from django.contrib.contenttypes.models import ContentType
-
     settings.SEEDING = {"PRODUCTION": False, "REUSE": ["corpus.Tag"]}
     call_command("purge", "--no-input", verbosity=0)
     assert ContentType.objects.exists()
@@ -275,8 +274,6 @@ def test_a_superuser_without_password_is_refused_before_seeding(monkeypatch, set
 
 
 def all_rows():
-    from seeding.introspection import all_models, count_rows
-
     models = [m for m in all_models() if m._meta.managed]
     return sum({m._meta.db_table: n for m, n in count_rows("default", models).items()}.values())
 
@@ -291,7 +288,7 @@ def test_the_seeded_total_counts_the_rows_of_inherited_tables():
 
 def test_purge_counts_have_thousands_separators():
     seed("--only", "corpus.Tag", "--count", "corpus.Tag=1500")
-    out = __import__("io").StringIO()
+    out = io.StringIO()
     call_command("purge", "--no-input", "--only", "corpus.Tag", "-v", "2", stdout=out)
     assert "Purged 1,500 rows" in out.getvalue()
     assert "corpus_tag: 1,500 rows" in out.getvalue()
@@ -301,26 +298,18 @@ def test_purge_counts_have_thousands_separators():
 
 
 def comment_on(target):
-    from django.contrib.contenttypes.models import ContentType
-
-    from tests.corpus.models import Comment
-
     content_type = ContentType.objects.get_for_model(target)
     return Comment.objects.create(content_type=content_type, object_id=target.pk, body="b")
 
 
 def test_purge_empties_a_table_whose_generic_keys_point_into_it():
     """Comments about tags would point at nothing once the tags are gone."""
-    from tests.corpus.models import Comment
-
     comment_on(Tag.objects.create(slug="gone"))
     call_command("purge", "--no-input", "--only", "corpus.Tag", verbosity=0)
     assert not Comment.objects.exists()
 
 
 def test_purge_keeps_a_generic_table_whose_keys_point_elsewhere():
-    from tests.corpus.models import Comment
-
     Tag.objects.create(slug="gone")
     comment_on(Author.objects.create(name="A", email="a@example.com"))
     call_command("purge", "--no-input", "--only", "corpus.Tag", verbosity=0)

@@ -3,8 +3,8 @@ from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 
 from seeding.conf import get_config
 from seeding.exceptions import SeedingError
-from seeding.management.base import SeedingCommand
 from seeding.introspection import count_rows
+from seeding.management.base import SeedingCommand
 from seeding.purge import purge, purge_models
 from seeding.safety import exclusive, lock_timeout, refuse_production
 

@@ -11,9 +11,9 @@ from django.db.migrations.executor import MigrationExecutor
 from seeding import engine
 from seeding.conf import get_config
 from seeding.exceptions import SeedingError
-from seeding.management.base import SeedingCommand
 from seeding.introspection import count_rows
 from seeding.keys import tables_of
+from seeding.management.base import SeedingCommand
 from seeding.plan import build_plan, parse_counts
 from seeding.safety import exclusive, lock_timeout, refuse_production
 
