@@ -477,3 +477,11 @@ def test_a_locked_table_fails_after_the_lock_timeout_naming_it(scratch, tmp_path
     else:
         assert "corpus_tag" in result.stderr
     assert scratch.counts() == before
+
+
+def test_a_plan_that_cannot_run_is_a_one_line_error_pointing_at_plan():
+    with pytest.raises(CommandError) as caught:
+        seed("-e", "school")
+    message = str(caught.value)
+    assert "\n" not in message
+    assert message.startswith("The plan cannot run: ") and "--plan lists them" in message

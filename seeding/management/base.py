@@ -40,6 +40,15 @@ class SeedingCommand(BaseCommand):
             return "no"
 
 
+def plan_refusal(problems):
+    """One line for a plan that cannot run: its first problem, and how many
+    more ``--plan`` lists."""
+    message = f"The plan cannot run: {one_line(problems[0])}"
+    if len(problems) > 1:
+        message += f" (and {len(problems) - 1} more problem(s); --plan lists them)"
+    return message
+
+
 def one_line(exc):
     """Driver messages run over several lines; an error says it in one."""
     return " ".join(str(exc).split())

@@ -13,7 +13,7 @@ from seeding.conf import get_config
 from seeding.exceptions import SeedingError
 from seeding.introspection import count_rows
 from seeding.keys import tables_of
-from seeding.management.base import SeedingCommand
+from seeding.management.base import SeedingCommand, plan_refusal
 from seeding.plan import build_plan, parse_counts
 from seeding.safety import exclusive, lock_timeout, refuse_production
 
@@ -151,9 +151,7 @@ class Command(SeedingCommand):
                     self.purge(alias, config, options)
                 plan = build_plan(alias, config, **plan_options)
                 if plan.problems:
-                    raise CommandError(
-                        "The plan cannot run:\n  " + "\n  ".join(plan.problems)
-                    )
+                    raise CommandError(plan_refusal(plan.problems))
                 self.log(
                     f"Seeding database '{alias}' with seed {seed} at scale {options['scale']:g}."
                 )
