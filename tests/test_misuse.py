@@ -25,6 +25,7 @@ from tests.corpus.models import Author, Book, Comment, StockLine, Tag
 from tests.test_reliability import (  # noqa: F401 (scratch is a fixture)
     ROOT,
     UNREACHABLE,
+    app_with_seeds,
     command_line,
     environment,
     manage,
@@ -190,6 +191,30 @@ def test_a_second_registration_for_one_model_is_refused():
     seeding.register(Tag, registry=seeds)(first)
     with pytest.raises(AlreadyRegistered, match=r"SecondTagSeed registers a seed for corpus\.Tag.*FirstTagSeed"):
         seeding.register("corpus.Tag", registry=seeds)(second)
+
+
+TWICE = """
+    import seeding
+
+
+    @seeding.register("corpus.Tag")
+    class TagSeed(seeding.Seed):
+        count = 1
+
+
+    @seeding.register("corpus.Tag")
+    class OtherTagSeed(seeding.Seed):
+        count = 2
+"""
+
+
+def test_a_seeds_module_registering_a_model_twice_is_named(scratch, app_with_seeds):
+    folder = app_with_seeds(TWICE)
+    args = "seed --no-migrate --only corpus.Tag".split()
+    result = manage(*args, url=scratch.url, settings="reliability_settings", pythonpath=folder)
+    assert one_line_error(result), result.stderr
+    assert "reliability_extra/seeds.py" in result.stderr
+    assert "OtherTagSeed registers a seed for corpus.Tag" in result.stderr
 
 
 class MisspelledRecipe(seeding.Seed):
