@@ -26,8 +26,11 @@ class SeedingCommand(BaseCommand):
             return super().execute(*args, **options)
         except SeedingError as exc:
             raise CommandError(str(exc)) from exc
-        except (DatabaseError, ImproperlyConfigured) as exc:
+        except DatabaseError as exc:
             raise CommandError(f"Database '{alias}' failed: {one_line(exc)}") from exc
+        except ImproperlyConfigured as exc:
+            # Such as a DATABASES entry its backend cannot connect with.
+            raise CommandError(one_line(exc)) from exc
         except KeyboardInterrupt:
             raise CommandError(self.interrupted, returncode=INTERRUPTED) from None
 
