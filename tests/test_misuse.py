@@ -406,7 +406,10 @@ READ_ONLY = {
     "postgresql": {"options": "-c default_transaction_read_only=on"},
     "mysql": {"init_command": "SET SESSION TRANSACTION READ ONLY"},
 }
-STATEMENT_TIMEOUT = {"postgresql": {"options": "-c statement_timeout=1"}}
+STATEMENT_TIMEOUT = {
+    "postgresql": {"options": "-c statement_timeout=1"},
+    "mysql": {"init_command": "SET SESSION max_statement_time = 0.001"},  # MariaDB
+}
 
 
 def settings_with_options(tmp_path, options):
