@@ -51,7 +51,8 @@ from .keys import (
     tables_of,
 )
 from .taken import Taken
-from .values import column_for, rng_for
+from .columns import rng_for
+from .values import column_for
 
 PLAIN = {
     models.IntegerField,

@@ -26,7 +26,8 @@ from .constraints import combination, conditional_unique_sets, unique_sets
 from .exceptions import SeedFailed
 from .introspection import parse_labels
 from .keys import Pool, Spread, coalesce, is_auto, pack, root_of, tables_of
-from .values import ValueContext, column_for, fast_faker, rng_for
+from .columns import ValueContext, fast_faker, rng_for
+from .values import column_for
 
 
 @dataclass

@@ -25,7 +25,8 @@ from .introspection import (
 )
 from .keys import is_auto
 from .structures import structures_of
-from .values import ValueContext, column_for
+from .columns import ValueContext
+from .values import column_for
 
 
 @dataclass
