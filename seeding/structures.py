@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from django.db import connections, models
 
-from .batches import update_rows
+from .inserts import update_rows
 from .columns import rng_for
 
 #: Nodes in one generated tree, at most.
