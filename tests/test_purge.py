@@ -18,7 +18,7 @@ from project.school.models import Department, Subject, Teacher, User
 from seeding.conf import get_config
 from seeding.management.commands import purge as command_module
 from seeding.exceptions import ConfigurationError, PlanError
-from seeding.purge import count_rows, purge, purge_models
+from seeding.emptying import count_rows, purge, purge_models
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -4,7 +4,7 @@ from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from seeding.conf import get_config
 from seeding.exceptions import SeedingError
 from seeding.introspection import count_rows
-from seeding.purge import purge, purge_models
+from seeding.emptying import purge, purge_models
 from seeding.safety import exclusive, refuse_production
 
 

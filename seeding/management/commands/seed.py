@@ -205,7 +205,7 @@ class Command(BaseCommand):
             )
 
     def purge(self, alias, config, options):
-        from seeding import purge
+        from seeding import emptying as purge
 
         models = purge.purge_models(
             alias, config, only=options["only"], exclude=options["exclude"]
