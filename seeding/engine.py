@@ -56,6 +56,12 @@ class SeedContext:
 class Reporter:
     """Hooks for progress; the command prints, the engine only calls."""
 
+    def purged(self, rows):
+        """``fresh`` emptied the tables of ``rows`` rows."""
+
+    def begin(self, plan):
+        """The plan is made and about to run."""
+
     def start(self, step):
         pass
 
