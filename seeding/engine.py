@@ -2,12 +2,14 @@
 Running a plan: rows are generated a batch at a time, a column at a time, and
 written with one ``executemany`` per batch and table, in one transaction.
 
-Primary keys are decided here rather than by the database: integer keys are
-allocated from the table's current maximum, other keys generated. Knowing
-every key up front is what lets a row point at rows of a cycle that are
-inserted later, lets multi-table inheritance write each ancestor table with
-the same key, and keeps the data identical for the same seed. A column that
-such a key names instead (``to_field``) is decided up front the same way.
+Primary keys are decided by the run (``keys.KeyService``) rather than by the
+database: integer keys are allocated from the table's current maximum, other
+keys generated. Knowing every key up front is what lets a row point at rows
+of a cycle that are inserted later, lets multi-table inheritance write each
+ancestor table with the same key, and keeps the data identical for the same
+seed. A column that such a key names instead (``to_field``) is decided up
+front the same way. Each step's rows come from a ``batches.Writer``, which
+hands its new keys and the keys left to back-fill back to the run.
 """
 
 import contextlib
@@ -22,13 +24,13 @@ from django.db import connections, transaction
 from model_bakery import random_gen
 
 from .batches import Writer, failure
-from .constraints import combination, conditional_unique_sets, unique_sets
+from .constraints import combination
 from .exceptions import SeedFailed
 from .introspection import parse_labels
 from .inserts import update_rows
 from .keys import KeyService, Spread, tables_of
 from .tables import describe
-from .columns import ValueContext, fast_faker, rng_for
+from .columns import fast_faker, rng_for
 
 
 @dataclass
@@ -124,12 +126,7 @@ class Run:
         config = plan.config
         self.ratio = config.optional_ratio
         self.batch_size = config.batch_size
-        self.values = ValueContext(
-            plan.seed, config.locale, config.now, self.connection,
-            rows={step.model: step.count for step in plan.steps},
-        )
-        self.keys = KeyService(plan, self.values)
-        self.forward = {e.field for e in plan.graph.forward}
+        self.keys = KeyService(plan, plan.values)
         self.pending_backfills = []
         self.unchecked_tables = []
         self.inserted = {}
@@ -188,7 +185,7 @@ class Run:
 
     def _insert(self, step):
         model = step.model
-        table = describe(model, self.forward, self.values, self.connection)
+        table = self.plan.tables[model]
         writer = Writer(self.plan, step, table, self.keys, self.password)
         if step.seed is not None and step.seed.yields_rows:
             source = step.seed.rows(self._context(step)) or ()
@@ -237,7 +234,7 @@ class Run:
                 continue
             rng = rng_for(self.plan.seed, model._meta.label, field.name, "backfill")
             keys = [key for key in keys if rng.random() < self.ratio]
-            if (field.attname,) in unique_sets(field.model):
+            if (field.attname,) in self._table(field.model).uniques:
                 # A one-to-one key: each target at most once, and none that
                 # a row of an earlier run already holds.
                 used = set(self.keys.stored(field.model, field))
@@ -250,18 +247,26 @@ class Run:
             update_rows(self.connection, field, self._without_repeats(field, pairs))
         self.pending_backfills = still
 
+    def _table(self, model):
+        """The plan's description of ``model``'s table; one of its own for a
+        table no step writes (the parent of a model seeded alone)."""
+        if model in self.plan.tables:
+            return self.plan.tables[model]
+        return describe(model, set(), self.plan.values, self.connection)
+
     def _without_repeats(self, field, pairs):
         """The (value, key) pairs that repeat no combination of a unique set
         holding ``field``; the rows of the others keep their NULL."""
         model = field.model
+        table = self._table(model)
         rules = [
             (names, None)
-            for names in unique_sets(model)
+            for names in table.uniques
             if len(names) > 1 and field.attname in names
         ]
         rules += [
             (names, predicate)
-            for names, predicate, _ in conditional_unique_sets(model)
+            for names, predicate, _ in table.conditional_uniques
             if field.attname in names
         ]
         if not rules:

@@ -58,7 +58,9 @@ class Table:
     alone: set
     nulls_equal: set
     conditional_uniques: list
+    #: The check constraints evaluated in Python, and those that cannot be.
     conditions: list
+    unsupported_checks: list
 
     def generic_columns(self, gfk):
         meta = self.model._meta
@@ -84,6 +86,7 @@ def describe(model, forward, values, connection):
     primary = {} if composite else {t._meta.pk.attname: t for t in tables_of(model)}
     relations, points_forward = _relations(model, forward, parent_links, gfk_columns)
     uniques = unique_sets(model)
+    conditions, unsupported_checks = check_conditions(model)
     return Table(
         model=model,
         label=model._meta.label,
@@ -114,7 +117,8 @@ def describe(model, forward, values, connection):
         alone={names[0] for names in uniques if len(names) == 1},
         nulls_equal=nulls_equal_sets(model, connection),
         conditional_uniques=conditional_unique_sets(model),
-        conditions=check_conditions(model)[0],
+        conditions=conditions,
+        unsupported_checks=unsupported_checks,
     )
 
 

@@ -228,9 +228,11 @@ class Binary(Column):
 
 
 class JSON(Column):
-    def __init__(self, field, context):
-        super().__init__(field, context)
-        self.words = Text.pool_of(context, field, "word")
+    @cached_property
+    def words(self):
+        # Drawn on first use, as a text pool is: its size follows the rows,
+        # which the plan does not know yet when it asks for the column.
+        return Text.pool_of(self.context, self.field, "word")
 
     def one(self, rng):
         return {
@@ -417,9 +419,12 @@ def column_for(field, context):
     if column is None or type(field).__module__.startswith("django."):
         return column
     # A custom field may accept fewer values than the built-in it extends
-    # (a JSONField that takes only lists): probe one before trusting it.
+    # (a JSONField that takes only lists): probe one before trusting it. The
+    # probe is a column of its own: sampling draws a text column's pool, and
+    # the plan asks before the rows, which size the pool, are known.
+    probe = _column_for(field, context)
     try:
-        field.get_db_prep_save(column.sample(random.Random(0), 1)[0], context.connection)
+        field.get_db_prep_save(probe.sample(random.Random(0), 1)[0], context.connection)
     except (ValidationError, TypeError, ValueError):
         return None
     return column

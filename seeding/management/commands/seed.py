@@ -56,6 +56,10 @@ class Command(BaseCommand):
             metavar="app_label[.Model]",
             help="An app_label or app_label.ModelName to leave alone. Can be used multiple times.",
         )
+        self.add_run_arguments(parser)
+
+    def add_run_arguments(self, parser):
+        """How the run goes, beside what it seeds."""
         parser.add_argument(
             "--database",
             default=DEFAULT_DB_ALIAS,
