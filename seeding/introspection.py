@@ -26,10 +26,17 @@ class Treatment(enum.StrEnum):
     NOT_SELECTED = "not selected"
     UNMANAGED = "unmanaged"
     OTHER_DATABASE = "other database"
+    UNSUPPORTED = "not on this database"
 
     @property
     def seeded(self):
         return self in (Treatment.RECIPE, Treatment.AUTO, Treatment.DEPENDENCY)
+
+
+#: Why a model of Treatment.UNSUPPORTED has no table, for the plan and report.
+NO_TABLE = (
+    "no table: the database lacks its Meta.required_db_vendor or required_db_features"
+)
 
 
 def all_models():
@@ -73,6 +80,8 @@ def classify(using, config, only=(), exclude=()):
             treatment = Treatment.UNMANAGED
         elif not router.allow_migrate_model(using, model):
             treatment = Treatment.OTHER_DATABASE
+        elif not model._meta.can_migrate(connections[using]):
+            treatment = Treatment.UNSUPPORTED
         elif model in skipped:
             treatment = Treatment.FRAMEWORK
         elif model in reused:
@@ -96,6 +105,19 @@ def _known(labels):
         except LookupError:
             continue
     return models
+
+
+def stored_on(using, model):
+    """
+    Whether ``model`` has a table on ``using``: managed, routed there, and
+    not asking for a vendor or features the connection lacks, which
+    ``migrate`` reads the same way (Options.can_migrate()).
+    """
+    return (
+        model._meta.managed
+        and router.allow_migrate_model(using, model)
+        and model._meta.can_migrate(connections[using])
+    )
 
 
 def generic_foreign_keys(model):

@@ -10,7 +10,7 @@ already holding the lock, such as ``seed --fresh``.
 """
 
 from django.core.management.color import no_style
-from django.db import connections, router, transaction
+from django.db import connections, transaction
 
 from .exceptions import ConfigurationError, PlanError
 from .graph import DependencyGraph
@@ -21,6 +21,7 @@ from .introspection import (
     count_rows,
     forward_relations,
     parse_labels,
+    stored_on,
 )
 
 FRAMEWORK = (Treatment.REUSED, Treatment.FRAMEWORK)
@@ -74,8 +75,7 @@ def referencing(using, models):
         model
         for model in all_models()
         if model not in inside
-        and model._meta.managed
-        and router.allow_migrate_model(using, model)
+        and stored_on(using, model)
         and any(
             field.related_model._meta.concrete_model in inside
             for field in forward_relations(model)

@@ -25,7 +25,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from faker import Faker
 
-from .constraints import bounds
+from .constraints import bounds, listed_values
 
 #: Faker values drawn per text column; fewer for a model of few rows.
 POOL_SIZE = 512
@@ -95,9 +95,16 @@ class Constant(Column):
 
 
 class Choices(Column):
-    def __init__(self, field, context):
+    """The field's choices, or the values its check constraints list."""
+
+    def __init__(self, field, context, listed=None):
         super().__init__(field, context)
-        self.domain = [value for value, _ in field.flatchoices]
+        if not field.choices:
+            self.domain = listed
+        else:
+            self.domain = [value for value, _ in field.flatchoices]
+            if listed is not None:
+                self.domain = [value for value in self.domain if value in listed]
 
     def sample(self, rng, n):
         return rng.choices(self.domain, k=n)
@@ -800,8 +807,10 @@ def column_for(field, context):
 
 
 def _column_for(field, context):
-    if field.choices:
-        return Choices(field, context)
+    listed = listed_values(field)
+    if field.choices or listed is not None:
+        choices = Choices(field, context, listed)
+        return choices if choices.domain else None
     base = builtin_base(field)
     if base is None:
         return None
