@@ -204,6 +204,16 @@ def test_trees_and_orderings_are_valid_for_their_library(seeded_census):
     assert seeded_census["broken_structures"] == []
 
 
+def test_every_admin_page_answers_on_the_seeded_project(migrated, seeded_census):
+    """As a superuser, every changelist, add page and change page of the
+    admin, the libraries' own ModelAdmins included, answers without a
+    server error (tests/admin_pages.py)."""
+    done = run(migrated, "-m", "tests.admin_pages")
+    assert done.returncode == 0, done.stderr[-3000:]
+    pages = json.loads(done.stdout)
+    assert pages["failures"] == []
+
+
 def test_a_second_seed_grows_the_trees_and_orderings_validly(migrated, seeded_census):
     """Rows seeded onto existing trees and orderings follow the rows there."""
     returncode, errors = seed(migrated, "--only", "thirdparty")
