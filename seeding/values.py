@@ -524,6 +524,23 @@ class Array(Column):
         return self.base.distinct(rng, index, 1)
 
 
+class TextSearch(Text):
+    """
+    PostgreSQL's tsvector or tsquery in its text form: Faker's words, each
+    quoted as a lexeme (a quote doubled, a backslash escaped), so that any
+    locale's words parse; a query joins them with ``&``.
+    """
+
+    def __init__(self, field, context, joiner):
+        super().__init__(field, context, lambda faker: joiner.join(
+            _lexeme(word) for word in faker.words(faker.random.randint(2, 8))
+        ))
+
+
+def _lexeme(word):
+    return "'" + word.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
 def _paragraphs(faker, size):
     """
     Faker's paragraphs, one to four of its sentences each, with the sentences
@@ -735,6 +752,8 @@ def _ranges(field, hard_low, hard_high, step):
 
 #: The top of a unique counter when nothing caps it (int64, as columns are).
 UNBOUNDED = 2**63 - 1
+#: django.contrib.postgres.search's fields, and what joins their lexemes.
+TEXT_SEARCH = {"SearchVectorField": " ", "SearchQueryField": " & "}
 
 
 def _range(field, context):
@@ -819,6 +838,8 @@ def _column_for(field, context):
         return Array(field, context, inner) if inner else None
     if base.__name__ == "HStoreField":
         return HStore(field, context)
+    if base.__name__ in TEXT_SEARCH:
+        return TextSearch(field, context, TEXT_SEARCH[base.__name__])
     if base.__name__.endswith("RangeField"):
         return _range(field, context)
     if issubclass(base, models.BooleanField):
