@@ -40,9 +40,18 @@ NO_TABLE = (
 
 
 def all_models():
-    """Every installed model with a table, auto-created M2M tables included."""
+    """Every installed model with a table, auto-created M2M tables included,
+    but seeding's own."""
     models = apps.get_models(include_auto_created=True)
-    return sorted((m for m in models if not m._meta.proxy), key=lambda m: m._meta.label)
+    return sorted(
+        (m for m in models if not m._meta.proxy and not own(m)),
+        key=lambda m: m._meta.label,
+    )
+
+
+def own(model):
+    """seeding's own bookkeeping (seeding.models): never seeded nor purged."""
+    return model._meta.app_label == "seeding"
 
 
 def parse_labels(labels):
@@ -94,6 +103,11 @@ def classify(using, config, only=(), exclude=()):
             treatment = Treatment.AUTO
         treatments[model] = treatment
     return treatments
+
+
+def seedable(using, config):
+    """The models seed may fill on ``using`` with no --only nor --exclude."""
+    return [model for model, t in classify(using, config).items() if t.seeded]
 
 
 def _known(labels):

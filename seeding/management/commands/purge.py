@@ -3,8 +3,7 @@ from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 
 from seeding.conf import get_config
 from seeding.exceptions import SeedingError
-from seeding.introspection import count_rows
-from seeding.purge import purge, purge_models
+from seeding.purge import purge, purge_models, rows_to_go
 from seeding.safety import exclusive, refuse_production
 
 
@@ -81,7 +80,7 @@ class Command(BaseCommand):
                 exclude=options["exclude"],
                 include_framework=options["include_framework"],
             )
-            rows = sum(count_rows(alias, models).values())
+            rows = rows_to_go(alias, models)
         except SeedingError as exc:
             raise CommandError(str(exc)) from exc
         except DatabaseError as exc:

@@ -8,10 +8,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.migrations.executor import MigrationExecutor
 
-from seeding import engine
+from seeding import baseline, engine
 from seeding.conf import get_config
 from seeding.exceptions import SeedingError
-from seeding.introspection import NO_TABLE, Treatment, count_rows
+from seeding.introspection import NO_TABLE, Treatment, seedable
 from seeding.plan import build_plan, parse_counts
 from seeding.safety import exclusive, refuse_production
 
@@ -134,6 +134,9 @@ class Command(BaseCommand):
             # added; purge in the seed's transaction, so that a failure keeps
             # the rows --fresh would have removed.
             with exclusive(alias), transaction.atomic(using=alias):
+                # Before any write, --fresh's purge included: what the
+                # tables hold now is what purge will keep.
+                baseline.record(alias, seedable(alias, config))
                 if options["fresh"]:
                     self.purge(alias, config, options)
                 plan = build_plan(alias, config, **plan_options)
@@ -210,7 +213,7 @@ class Command(BaseCommand):
         models = purge.purge_models(
             alias, config, only=options["only"], exclude=options["exclude"]
         )
-        rows = sum(count_rows(alias, models).values())
+        rows = purge.rows_to_go(alias, models)
         if options["interactive"] and rows:
             answer = input(
                 f"--fresh deletes {rows:,} rows from {len(models)} tables of database "
