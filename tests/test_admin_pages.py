@@ -15,9 +15,10 @@ from tests.corpus.admin import site as corpus_site
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="class")
 def seeded_demo(django_db_setup, django_db_blocker):
-    """The demo project seeded at a small scale, rolled back afterwards."""
+    """The demo project seeded at a small scale, rolled back after the class
+    (before the corpus is seeded outside any transaction)."""
     with django_db_blocker.unblock(), transaction.atomic():
         call_command(
             "seed", "--seed", "11", "--scale", "0.1", "--no-migrate", "--noinput",
@@ -28,11 +29,12 @@ def seeded_demo(django_db_setup, django_db_blocker):
 
 
 @pytest.mark.django_db
-def test_every_admin_page_of_the_seeded_demo_answers(seeded_demo, client):
-    client.force_login(new_superuser())
-    pages, failures = admin_pages(admin.site, client)
-    assert pages > 3 * len(admin.site._registry)
-    assert failures == []
+class TestDemo:
+    def test_every_admin_page_of_the_seeded_demo_answers(self, seeded_demo, client):
+        client.force_login(new_superuser())
+        pages, failures = admin_pages(admin.site, client)
+        assert pages > 3 * len(admin.site._registry)
+        assert failures == []
 
 
 @pytest.mark.django_db
