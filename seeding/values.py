@@ -25,7 +25,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from faker import Faker
 
-from .constraints import bounds, listed_values
+from .constraints import bounds
+from .listed import listed_values
 
 #: Faker values drawn per text column; fewer for a model of few rows.
 POOL_SIZE = 512
