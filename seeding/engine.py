@@ -2,12 +2,14 @@
 Running a plan: rows are generated a batch at a time, a column at a time, and
 written with one ``executemany`` per batch and table, in one transaction.
 
-Primary keys are decided here rather than by the database: integer keys are
-allocated from the table's current maximum, other keys generated. Knowing
-every key up front is what lets a row point at rows of a cycle that are
-inserted later, lets multi-table inheritance write each ancestor table with
-the same key, and keeps the data identical for the same seed. A column that
-such a key names instead (``to_field``) is decided up front the same way.
+Primary keys are decided by the run (``keys.KeyService``) rather than by the
+database: integer keys are allocated from the table's current maximum, other
+keys generated. Knowing every key up front is what lets a row point at rows
+of a cycle that are inserted later, lets multi-table inheritance write each
+ancestor table with the same key, and keeps the data identical for the same
+seed. A column that such a key names instead (``to_field``) is decided up
+front the same way. Each step's rows come from a ``batches.Writer``, which
+hands its new keys and the keys left to back-fill back to the run.
 """
 
 import contextlib
@@ -18,15 +20,17 @@ from dataclasses import dataclass
 import faker
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX, make_password
 from django.core.management.color import no_style
-from django.db import connections, models, transaction
+from django.db import connections, transaction
 from model_bakery import random_gen
 
-from .batches import Writer, update_rows
-from .constraints import combination, conditional_unique_sets, unique_sets
+from .batches import Writer, failure
+from .constraints import combination
 from .exceptions import SeedFailed
 from .introspection import parse_labels
-from .keys import Pool, Spread, coalesce, is_auto, pack, root_of, tables_of
-from .values import ValueContext, column_for, fast_faker, rng_for
+from .inserts import update_rows
+from .keys import KeyService, Spread, tables_of
+from .tables import describe
+from .columns import fast_faker, rng_for
 
 
 @dataclass
@@ -53,6 +57,12 @@ class SeedContext:
 
 class Reporter:
     """Hooks for progress; the command prints, the engine only calls."""
+
+    def purged(self, rows):
+        """``fresh`` emptied the tables of ``rows`` rows."""
+
+    def begin(self, plan):
+        """The plan is made and about to run."""
 
     def start(self, step):
         pass
@@ -116,139 +126,11 @@ class Run:
         config = plan.config
         self.ratio = config.optional_ratio
         self.batch_size = config.batch_size
-        self.values = ValueContext(
-            plan.seed, config.locale, config.now, self.connection,
-            rows={step.model: step.count for step in plan.steps},
-        )
-        self.pools = {}
-        self.next_pk = {}
-        self.previews = {}
-        self.done = set()
+        self.keys = KeyService(plan, plan.values)
         self.pending_backfills = []
         self.unchecked_tables = []
         self.inserted = {}
         self.password = self._password(config.password)
-
-    # Keys ------------------------------------------------------------------
-
-    def pool(self, model):
-        model = model._meta.concrete_model
-        if model not in self.pools:
-            pool = Pool()
-            existing = self.plan.existing.get(model)
-            if existing is None:
-                existing = self._count(model)
-            if existing:
-                pool.add(
-                    pack(
-                        list(
-                            model._base_manager.using(self.using)
-                            .order_by("pk")
-                            .values_list("pk", flat=True)
-                        )
-                    )
-                )
-            self.pools[model] = pool
-        return self.pools[model]
-
-    def _count(self, model):
-        return model._base_manager.using(self.using).count()
-
-    def _allocate(self, root, n):
-        """Reserve n integer keys of ``root``'s table; return them as a range."""
-        if root not in self.next_pk:
-            top = root._base_manager.using(self.using).aggregate(top=models.Max("pk"))[
-                "top"
-            ]
-            self.next_pk[root] = (top or 0) + 1
-        start = self.next_pk[root]
-        self.next_pk[root] += n
-        return range(start, start + n)
-
-    def values_of(self, field):
-        """What a key through ``field`` can hold now: the values of its target
-        column in the rows that exist."""
-        target = field.related_model._meta.concrete_model
-        column = field.target_field
-        if column.primary_key:
-            return self.pool(target)
-        values = Pool()
-        values.add(self.stored(target, column))
-        return values
-
-    def targets(self, field):
-        """What a key through ``field`` may hold: the values of the rows that
-        exist and, while the target's step is still to come, of the rows it
-        will insert (a key that points forward)."""
-        target = field.related_model._meta.concrete_model
-        values = self.values_of(field)
-        if target in self.done or self.plan.step(target) is None:
-            return values
-        both = Pool()
-        both.add(values)
-        both.add(self.preview(target, field.target_field))
-        return both
-
-    def preview(self, model, column):
-        """The values of ``column`` that a planned model's rows will get,
-        decided before they are inserted so that keys can point at them."""
-        decided = self.previews.setdefault(model, {})
-        if column.attname not in decided:
-            count = self.plan.step(model).count
-            if column.primary_key:
-                decided[column.attname] = pack(self._new_keys(model, count))
-            elif (values := column_for(column, self.values)) is None:
-                decided[column.attname] = []  # The new rows hold NULL there.
-            else:
-                decided[column.attname] = self._distinct(
-                    values,
-                    rng_for(self.plan.seed, model._meta.label, column.name),
-                    self.plan.existing.get(model, 0),
-                    count,
-                    set(self.stored(model, column)),
-                )
-        return decided[column.attname]
-
-    def _new_keys(self, model, n):
-        """Primary keys for n new rows of ``model``."""
-        root = root_of(model)
-        if is_auto(root):
-            return self._allocate(root, n)
-        held = set(self.pool(root))
-        rng = rng_for(self.plan.seed, model._meta.label, "pk")
-        pk = root._meta.pk
-        if pk.is_relation:
-            # A one-to-one primary key: keys of the target no row holds yet.
-            free = [key for key in self.targets(pk) if key not in held]
-            rng.shuffle(free)
-            return free[:n]
-        column = column_for(pk, self.values)
-        return self._distinct(column, rng, self.plan.existing.get(root, 0), n, held)
-
-    def _distinct(self, column, rng, offset, n, taken):
-        """n distinct values of ``column`` from index ``offset`` on, none taken."""
-        parts, found, index = [], 0, offset
-        while found < n:
-            # A batch at a time, packed once they are many: a large step's
-            # keys as objects would be the largest thing in memory.
-            wanted = min(n - found, self.batch_size)
-            values = [v for v in column.distinct(rng, index, wanted) if v not in taken]
-            parts.append(pack(values, n))
-            found += len(values)
-            # The next indices, none skipped: a short column has few to spare.
-            index += wanted
-        return coalesce(parts)
-
-    def stored(self, model, column):
-        """The values of ``column`` in ``model``'s rows, NULL aside."""
-        return list(
-            model._base_manager.using(self.using)
-            .exclude(**{f"{column.attname}__isnull": True})
-            .order_by("pk")
-            .values_list(column.attname, flat=True)
-        )
-
-    # Running ---------------------------------------------------------------
 
     def execute(self):
         for step in self.plan.steps:
@@ -259,11 +141,8 @@ class Run:
             except SeedFailed:
                 raise
             except Exception as exc:
-                raise SeedFailed(self._failure(step, exc)) from exc
+                raise SeedFailed(failure(step, exc)) from exc
             check_count(step, rows)
-            self.done.add(step.model)
-            # Keys now come from the pool; the preview was for the step.
-            self.previews.pop(step.model, None)
             self.inserted[step.model] = rows
             try:
                 self._backfill()
@@ -275,7 +154,7 @@ class Run:
                 try:
                     step.seed.finish(self._context(step))
                 except Exception as exc:
-                    raise SeedFailed(self._failure(step, exc, "finish()")) from exc
+                    raise SeedFailed(failure(step, exc, "finish()")) from exc
         for step in self.plan.steps:
             for structure in step.structures:
                 try:
@@ -289,12 +168,6 @@ class Run:
         if self.unchecked_tables:
             self.connection.check_constraints(table_names=self.unchecked_tables)
         return self.inserted
-
-    def _failure(self, step, exc, where="rows"):
-        module = f" (seed module {step.seed.module}, {where})" if step.seed else ""
-        return (
-            f"Seeding {step.label} failed{module}: {type(exc).__name__}: {exc}".strip()
-        )
 
     def _context(self, step, batch=""):
         label = step.label
@@ -313,7 +186,8 @@ class Run:
 
     def _insert(self, step):
         model = step.model
-        writer = Writer(self, step)
+        table = self.plan.tables[model]
+        writer = Writer(self.plan, step, table, self.keys, self.password)
         if step.seed is not None and step.seed.yields_rows:
             source = step.seed.rows(self._context(step)) or ()
             batches = _chunks(source, self.batch_size)
@@ -325,7 +199,7 @@ class Run:
             )
         total = 0
         needs_checks_off = (
-            writer.points_forward
+            table.points_forward
             and not self.connection.features.supports_forward_references
         )
         checks_off = (
@@ -342,7 +216,10 @@ class Run:
                 self.reporter.advance(step, len(partials))
         if needs_checks_off:
             self.unchecked_tables.extend(t._meta.db_table for t in tables_of(model))
-        writer.close()
+        new_keys, backfills = writer.close()
+        # Keys now come from the pools; the previews were for the step.
+        self.keys.step_done(model, new_keys)
+        self.pending_backfills.extend(backfills)
         return total
 
     def _backfill(self):
@@ -350,18 +227,18 @@ class Run:
         still = []
         for field, model, keys in self.pending_backfills:
             target = field.related_model._meta.concrete_model
-            if target not in self.done:
+            if target not in self.keys.done:
                 still.append((field, model, keys))
                 continue
-            values = self.values_of(field)
+            values = self.keys.values_of(field)
             if not len(values):
                 continue
             rng = rng_for(self.plan.seed, model._meta.label, field.name, "backfill")
             keys = [key for key in keys if rng.random() < self.ratio]
-            if (field.attname,) in unique_sets(field.model):
+            if (field.attname,) in self._table(field.model).uniques:
                 # A one-to-one key: each target at most once, and none that
                 # a row of an earlier run already holds.
-                used = set(self.stored(field.model, field))
+                used = set(self.keys.stored(field.model, field))
                 free = [value for value in values if value not in used]
                 rng.shuffle(free)
                 pairs = list(zip(free, keys))
@@ -371,18 +248,26 @@ class Run:
             update_rows(self.connection, field, self._without_repeats(field, pairs))
         self.pending_backfills = still
 
+    def _table(self, model):
+        """The plan's description of ``model``'s table; one of its own for a
+        table no step writes (the parent of a model seeded alone)."""
+        if model in self.plan.tables:
+            return self.plan.tables[model]
+        return describe(model, set(), self.plan.values, self.connection)
+
     def _without_repeats(self, field, pairs):
         """The (value, key) pairs that repeat no combination of a unique set
         holding ``field``; the rows of the others keep their NULL."""
         model = field.model
+        table = self._table(model)
         rules = [
             (names, None)
-            for names in unique_sets(model)
+            for names in table.uniques
             if len(names) > 1 and field.attname in names
         ]
         rules += [
             (names, predicate)
-            for names, predicate, _ in conditional_unique_sets(model)
+            for names, predicate, _ in table.conditional_uniques
             if field.attname in names
         ]
         if not rules:

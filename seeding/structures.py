@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 
 from django.db import connections, models
 
-from .batches import update_rows
-from .values import rng_for
+from .inserts import update_rows
+from .columns import rng_for
 
 #: Nodes in one generated tree, at most.
 TREE_SIZE = 8

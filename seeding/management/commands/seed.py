@@ -5,17 +5,17 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
 
+import seeding
 from seeding import engine
 from seeding.conf import get_config
-from seeding.exceptions import SeedingError
-from seeding.introspection import count_rows
-from seeding.keys import tables_of
+from seeding.exceptions import PlanError, SeedingError
 from seeding.management.base import SeedingCommand, plan_refusal
+from seeding.introspection import NO_TABLE, Treatment
 from seeding.plan import build_plan, parse_counts
-from seeding.safety import exclusive, lock_timeout, refuse_production
+from seeding.safety import refuse_production
 
 
 class Command(SeedingCommand):
@@ -58,6 +58,10 @@ class Command(SeedingCommand):
             metavar="app_label[.Model]",
             help="An app_label or app_label.ModelName to leave alone. Can be used multiple times.",
         )
+        self.add_run_arguments(parser)
+
+    def add_run_arguments(self, parser):
+        """How the run goes, beside what it seeds."""
         parser.add_argument(
             "--database",
             default=DEFAULT_DB_ALIAS,
@@ -105,66 +109,69 @@ class Command(SeedingCommand):
         if alias not in connections:
             raise CommandError(f"Unknown database {alias!r}.")
         self.verbosity = options["verbosity"]
-        seed = (
-            options["seed"]
-            if options["seed"] is not None
-            else secrets.randbelow(1_000_000)
+        selection = dict(
+            only=options["only"], exclude=options["exclude"], top_up=options["top_up"]
         )
         try:
-            config = get_config()
-            if not options["plan"]:
-                # A plan writes nothing: production may be shown its plan.
-                refuse_production(config, alias, options["allow_production"])
-            if options["superuser"] and not config.password:
-                # Found out before the seed, not after it.
-                raise CommandError(
-                    "--superuser needs SEED_PASSWORD (or SEEDING['PASSWORD']) to be set."
-                )
             counts = parse_counts(options["count"])
-            if options["migrate"] and not options["plan"]:
+            if options["plan"]:
+                return self.plan(alias, options, counts, selection)
+            if options["migrate"]:
+                refuse_production(get_config(), alias, options["allow_production"])
                 self.migrate(alias)
-            plan_options = dict(
-                seed=seed,
+            confirm = self.confirm_fresh(alias) if options["interactive"] else None
+            result = seeding.seed(
+                alias,
+                seed=options["seed"],
                 scale=options["scale"],
                 counts=counts,
-                only=options["only"],
-                exclude=options["exclude"],
-                top_up=options["top_up"],
+                fresh=options["fresh"],
+                allow_production=options["allow_production"],
+                superuser=options["superuser"],
+                confirm=confirm,
+                reporter=Progress(self),
+                **selection,
             )
-            if options["plan"]:
-                plan = build_plan(alias, config, **plan_options)
-                self.print_plan(plan)
-                if plan.problems:
-                    raise CommandError(
-                        f"The plan cannot run: {len(plan.problems)} problem(s)."
-                    )
-                return
-            # Plan under the lock, from the rows another run may just have
-            # added; purge in the seed's transaction, so that a failure keeps
-            # the rows --fresh would have removed.
-            with (
-                exclusive(alias, timeout=config.lock_timeout),
-                transaction.atomic(using=alias),
-                lock_timeout(alias, config.lock_timeout),
-            ):
-                if options["fresh"]:
-                    self.purge(alias, config, options)
-                plan = build_plan(alias, config, **plan_options)
-                if plan.problems:
-                    raise CommandError(plan_refusal(plan.problems))
-                self.log(
-                    f"Seeding database '{alias}' with seed {seed} at scale {options['scale']:g}."
-                )
-                self.warn_about_password(config.password)
-                inserted = engine.seed(plan, Progress(self))
-                if options["superuser"]:
-                    self.create_superuser(alias, config, options["superuser"])
+        except PlanError as exc:
+            raise CommandError(plan_refusal(exc.problems)) from exc
         except SeedingError as exc:
             raise CommandError(str(exc)) from exc
-        rows, tables = table_rows(inserted)
+        if result.superuser_created is not None:
+            name = options["superuser"]
+            self.log(
+                f"Created superuser {name!r} with the seed password."
+                if result.superuser_created
+                else f"Superuser {name!r} exists already."
+            )
         self.log(
-            self.style.SUCCESS(f"Seeded {rows:,} rows into {tables} tables (seed {seed}).")
+            self.style.SUCCESS(
+                f"Seeded {result.rows:,} rows into {result.tables} tables (seed {result.seed})."
+            )
         )
+
+    def plan(self, alias, options, counts, selection):
+        """Print the plan; raise CommandError when it cannot run."""
+        # A plan writes nothing: production may be shown its plan.
+        config = get_config()
+        seed = options["seed"]
+        if seed is None:
+            seed = secrets.randbelow(1_000_000)
+        plan = build_plan(
+            alias, config, seed=seed, scale=options["scale"], counts=counts, **selection
+        )
+        self.print_plan(plan)
+        if plan.problems:
+            raise CommandError(f"The plan cannot run: {len(plan.problems)} problem(s).")
+
+    def confirm_fresh(self, alias):
+        def confirm(rows, tables):
+            answer = self.ask(
+                f"--fresh deletes {rows:,} rows from {tables} tables of database "
+                f"'{alias}'. Type 'yes' to continue, or 'no' to cancel: "
+            )
+            return answer == "yes"
+
+        return confirm
 
     def warn_about_password(self, password):
         if self.verbosity < 1:
@@ -213,39 +220,6 @@ class Command(SeedingCommand):
                 stdout=self.stdout,
             )
 
-    def purge(self, alias, config, options):
-        from seeding import purge
-
-        models = purge.purge_models(
-            alias, config, only=options["only"], exclude=options["exclude"]
-        )
-        rows = sum(count_rows(alias, models).values())
-        if options["interactive"] and rows:
-            answer = self.ask(
-                f"--fresh deletes {rows:,} rows from {len(models)} tables of database "
-                f"'{alias}'. Type 'yes' to continue, or 'no' to cancel: "
-            )
-            if answer != "yes":
-                raise CommandError("Seeding cancelled.")
-        # MySQL's TRUNCATE commits; there DELETE stays in the transaction.
-        truncate = connections[alias].features.can_rollback_ddl
-        purge.purge(alias, models, truncate=truncate)
-        self.log(f"Purged {rows:,} rows.")
-
-    def create_superuser(self, alias, config, username):
-        from django.contrib.auth import get_user_model
-
-        User = get_user_model()
-        manager = User._default_manager.db_manager(alias)
-        if manager.filter(**{User.USERNAME_FIELD: username}).exists():
-            self.log(f"Superuser {username!r} exists already.")
-            return
-        fields = {User.USERNAME_FIELD: username, "password": config.password}
-        if User.EMAIL_FIELD and User.EMAIL_FIELD != User.USERNAME_FIELD:
-            fields[User.EMAIL_FIELD] = f"{username}@example.com"
-        manager.create_superuser(**fields)
-        self.log(f"Created superuser {username!r} with the seed password.")
-
     def print_plan(self, plan):
         write = self.stdout.write
         write(
@@ -275,7 +249,9 @@ class Command(SeedingCommand):
                     f"  self-reference {field.model._meta.label}.{field.name}: points at earlier rows"
                 )
         skipped = sorted(
-            (m._meta.label, t.value) for m, t in plan.treatments.items() if not t.seeded
+            (m._meta.label, f"{t.value}: {NO_TABLE}" if t is Treatment.UNSUPPORTED else t.value)
+            for m, t in plan.treatments.items()
+            if not t.seeded
         )
         if skipped and self.verbosity >= 2:
             write(self.style.MIGRATE_HEADING("Not seeded:"))
@@ -289,16 +265,6 @@ class Command(SeedingCommand):
             write(self.style.SUCCESS("The plan can run."))
 
 
-def table_rows(inserted):
-    """(rows, tables) written: a row of an inheriting model is a row of each
-    of its tables, as purge counts them."""
-    written = {}
-    for model, rows in inserted.items():
-        for table in tables_of(model):
-            written[table] = written.get(table, 0) + rows
-    return sum(written.values()), sum(1 for rows in written.values() if rows)
-
-
 class Progress(engine.Reporter):
     """One line per model; a progress bar while a large model is written."""
 
@@ -306,6 +272,15 @@ class Progress(engine.Reporter):
         self.command = command
         self.bar = None
         self.show_bar = command.verbosity >= 1 and sys.stderr.isatty()
+
+    def purged(self, rows):
+        self.command.log(f"Purged {rows:,} rows.")
+
+    def begin(self, plan):
+        self.command.log(
+            f"Seeding database '{plan.using}' with seed {plan.seed} at scale {plan.scale:g}."
+        )
+        self.command.warn_about_password(plan.config.password)
 
     def start(self, step):
         if self.show_bar and (step.count or 0) >= 5000:
