@@ -513,3 +513,17 @@ def test_a_plan_that_cannot_run_is_a_one_line_error_pointing_at_plan():
     message = str(caught.value)
     assert "\n" not in message
     assert message.startswith("The plan cannot run: ") and "--plan lists them" in message
+
+
+class DriverMessage(seeding.Seed):
+    count = 1
+
+    def rows(self, ctx):
+        raise RuntimeError("first line\nCONTEXT: second line")
+
+
+def test_an_error_message_over_several_lines_is_put_on_one(monkeypatch):
+    register(monkeypatch, "corpus.Tag", DriverMessage)
+    with pytest.raises(CommandError) as caught:
+        seed("--only", "corpus.Tag")
+    assert "first line CONTEXT: second line" in str(caught.value)

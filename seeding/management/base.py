@@ -24,8 +24,13 @@ class SeedingCommand(BaseCommand):
         alias = options.get("database", "default")
         try:
             return super().execute(*args, **options)
+        except CommandError as exc:
+            if "\n" not in str(exc):
+                raise
+            # Such as a driver's message, which runs over several lines.
+            raise CommandError(one_line(exc), returncode=exc.returncode) from exc
         except SeedingError as exc:
-            raise CommandError(str(exc)) from exc
+            raise CommandError(one_line(exc)) from exc
         except DatabaseError as exc:
             raise CommandError(f"Database '{alias}' failed: {one_line(exc)}") from exc
         except ImproperlyConfigured as exc:
