@@ -427,7 +427,8 @@ def test_a_fresh_seed_the_database_refuses_is_a_one_line_error(tags, tmp_path, s
         pytest.skip(f"no such session setting on {tags.vendor}")
     before = tags.counts()
     folder = settings_with_options(tmp_path, session[tags.vendor])
-    args = "seed --fresh --no-input --no-migrate --only corpus.Tag --count corpus.Tag=500"
+    # Enough rows that some statement surely outlasts a one-millisecond limit.
+    args = "seed --fresh --no-input --no-migrate --only corpus.Tag --count corpus.Tag=20000"
     result = manage(*args.split(), url=tags.url, settings="options_settings", pythonpath=folder)
     assert one_line_error(result), result.stderr
     assert tags.counts() == before
