@@ -22,14 +22,12 @@ from model_bakery import random_gen
 
 from .constraints import (
     COMPARISONS,
+    WrittenRules,
     as_tuple,
     batch_keys,
     check_conditions,
     combination,
-    conditional_unique_sets,
     hashable,
-    nulls_equal_sets,
-    unique_sets,
 )
 from .exceptions import SeedFailed
 from .introspection import (
@@ -146,14 +144,15 @@ class Writer:
             ):
                 continue
             self.columns[field.attname] = column_for(field, run.values)
-        self.uniques = unique_sets(model)
+        self.rules = rules = WrittenRules(model, run.connection)
+        self.uniques = rules.sets
         # Keys unique on their own, by unique=True or by a one-column unique
         # rule: each links one target at most, as a one-to-one key does.
         self.alone = {names[0] for names in self.uniques if len(names) == 1}
-        self.nulls_equal = nulls_equal_sets(model, run.connection)
+        self.nulls_equal = rules.nulls_equal
         # The columns whose one NULL a row already holds, where NULLs are equal.
         self.null_held = set()
-        self.conditional_uniques = conditional_unique_sets(model)
+        self.conditional_uniques = rules.conditional
         self.conditions, _ = check_conditions(model)
         self.spreads = {}
         self.one_to_one = {}
@@ -169,8 +168,7 @@ class Writer:
             for field, kind in self.relations.values()
             if kind == "self"
         }
-        if step.existing:
-            self._load_taken()
+        self._load_taken(rules.owners if step.existing else rules.inherited())
         self.prep = {f.attname: self._prep(f) for f in self.fields}
         qn = run.connection.ops.quote_name
         self.statements = []
@@ -218,16 +216,23 @@ class Writer:
             return adapt
         return lambda value: field.get_db_prep_save(value, connection)
 
-    def _load_taken(self):
-        """Values of unique rules that rows from earlier runs already use."""
-        manager = self.model._base_manager.using(self.run.using)
-        # Streamed: Taken keeps a bounded part of them in memory.
-        for names in self.uniques:
-            rows = manager.values_list(*names).iterator()
-            self.taken[names] = Taken(hashable(row) for row in rows)
-        for names, _, condition in self.conditional_uniques:
-            rows = manager.filter(condition).values_list(*names).iterator()
-            self.taken[names] = Taken(hashable(row) for row in rows)
+    def _load_taken(self, owners):
+        """Values of the unique rules in ``owners`` (attnames: table) that
+        rows already use: rows of earlier runs, and rows that earlier steps
+        wrote into an ancestor's table."""
+        conditions = {names: condition for names, _, condition in self.conditional_uniques}
+        for names, table in owners.items():
+            rows = table._base_manager.using(self.run.using)
+            if names in conditions:
+                rows = rows.filter(conditions[names])
+            # Streamed: Taken keeps a bounded part of them in memory.
+            self.taken[names] = Taken(
+                hashable(row) for row in rows.values_list(*names).iterator()
+            )
+            if table is not self.model and len(names) == 1:
+                # A column's distinct values are the same sequence for every
+                # model writing the table: go on after the rows it holds.
+                self.groups[names[0]] = rows.count()
 
     # -- one batch -----------------------------------------------------------
 

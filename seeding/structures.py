@@ -37,6 +37,12 @@ def structures_of(model):
     return [s for s in found if s.applies()]
 
 
+def tree_table(model, name):
+    """The model whose table holds a tree's field ``name``: under multi-table
+    inheritance one tree spans the rows of the base and of every subclass."""
+    return model._meta.get_field(name).model._meta.concrete_model
+
+
 class Structure:
     """Fields that one library keeps consistent across the rows of a model."""
 
@@ -140,7 +146,8 @@ class MaterialisedPath(Forest):
     def values(self, using, count, seed):
         model = self.model
         roots = (
-            model._base_manager.using(using)
+            tree_table(model, "path")
+            ._base_manager.using(using)
             .filter(depth=1)
             .values_list("path", flat=True)
         )
@@ -179,7 +186,11 @@ class NestedSets(Forest):
 
     def values(self, using, count, seed):
         model = self.model
-        top = model._base_manager.using(using).aggregate(top=models.Max("tree_id"))
+        top = (
+            tree_table(model, "tree_id")
+            ._base_manager.using(using)
+            .aggregate(top=models.Max("tree_id"))
+        )
         first = top["top"] or 0
         rng = rng_for(seed, model._meta.label, "structure")
         nodes = forest(rng, count)

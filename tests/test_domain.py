@@ -43,7 +43,9 @@ from project.school.models import (
 
 USING = DEFAULT_DB_ALIAS
 SCALE = 0.25
-SEED = ("seed", "--seed", "7", "--no-migrate", "--noinput", "--exclude", "corpus")
+SEED = (
+    "seed", "--seed", "7", "--no-migrate", "--noinput", "--exclude", "corpus", "--exclude", "shapes"
+)
 NOW = datetime.datetime(2026, 6, 1, tzinfo=datetime.UTC)
 TODAY = NOW.date()
 PASSWORD = "correct-horse-battery-staple"

@@ -1,0 +1,65 @@
+"""
+Shapes of real projects that once broke a default ``seed`` (one minimal set of
+models each). tests/test_shapes.py seeds them on every database.
+"""
+
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from treebeard.mp_tree import MP_Node
+
+from project.school.models import User
+
+# -- multi-table inheritance under unique parent columns -----------------------
+
+
+class Person(models.Model):
+    name = models.CharField(max_length=60, unique=True)
+
+
+class Spy(Person):
+    codename = models.CharField(max_length=30)
+
+
+class Contact(models.Model):
+    email = models.EmailField(unique=True)
+
+
+class Member(Contact):
+    nickname = models.CharField(max_length=30)
+
+
+class Officer(Member):
+    rank = models.CharField(max_length=30)
+
+
+class PageUser(User):
+    """A parent from another app: the project's user model."""
+
+    bio = models.TextField(blank=True)
+
+
+class PageUserGroup(Group):
+    """A contrib parent: auth.Group's name is unique."""
+
+    note = models.CharField(max_length=40)
+
+
+class Slot(models.Model):
+    day = models.PositiveSmallIntegerField(choices=[(d, str(d)) for d in range(1, 8)])
+    room = models.CharField(max_length=8, choices=[("a", "A"), ("b", "B"), ("c", "C")])
+
+    class Meta:
+        unique_together = [("day", "room")]
+
+
+class Lecture(Slot):
+    topic = models.CharField(max_length=40)
+
+
+class Folder(MP_Node):
+    label = models.CharField(max_length=30)
+
+
+class SubFolder(Folder):
+    colour = models.CharField(max_length=20)

@@ -1,0 +1,77 @@
+"""
+Shapes of real projects that once stopped a default ``seed`` or seeded rows
+the application could not use (tests/shapes), one behaviour per test.
+"""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.db.models import Count
+
+from project.school.models import User
+from tests.shapes import models as shapes
+
+pytestmark = pytest.mark.django_db
+
+
+def seed(*labels, count=30, seed=1):
+    arguments = ["--seed", str(seed), "--no-migrate", "--noinput"]
+    for label in labels:
+        arguments += ["--only", label, "--count", f"{label}={count}"]
+    call_command("seed", *arguments, verbosity=0)
+
+
+def repeated(model, *names):
+    """The combinations of ``names`` that more than one row of ``model`` holds."""
+    rows = model._base_manager.values(*names).annotate(n=Count("*")).filter(n__gt=1)
+    return list(rows)
+
+
+# -- multi-table inheritance under unique parent columns -----------------------
+
+
+def test_a_child_keeps_its_parents_unique_column_apart_from_the_parents_rows():
+    seed("shapes.Person", "shapes.Spy")
+    assert shapes.Person.objects.count() == 60
+    assert not repeated(shapes.Person, "name")
+
+
+def test_a_child_seeded_in_a_later_run_keeps_clear_of_the_parents_rows():
+    seed("shapes.Person")
+    seed("shapes.Spy")
+    assert shapes.Spy.objects.count() == 30
+    assert not repeated(shapes.Person, "name")
+
+
+def test_a_grandchild_keeps_its_grandparents_unique_column():
+    seed("shapes.Contact", "shapes.Member", "shapes.Officer")
+    assert shapes.Contact.objects.count() == 90
+    assert not repeated(shapes.Contact, "email")
+
+
+def test_a_child_of_the_user_model_keeps_usernames_and_emails_unique():
+    seed("school.User", "shapes.PageUser")
+    assert shapes.PageUser.objects.count() == 30
+    assert not repeated(User, "username")
+    assert not repeated(User, "email")
+
+
+def test_a_child_of_a_contrib_model_keeps_its_unique_name():
+    seed("auth.Group", "shapes.PageUserGroup")
+    assert shapes.PageUserGroup.objects.count() == 30
+    assert not repeated(Group, "name")
+
+
+def test_a_child_keeps_its_parents_unique_set():
+    """Seven days in three rooms: 21 combinations for 20 rows."""
+    seed("shapes.Slot", "shapes.Lecture", count=10)
+    assert shapes.Slot.objects.count() == 20
+    assert not repeated(shapes.Slot, "day", "room")
+
+
+def test_a_tree_and_its_subclass_share_one_tree_of_unique_paths():
+    seed("shapes.Folder", "shapes.SubFolder")
+    assert shapes.Folder.objects.count() == 60
+    assert not repeated(shapes.Folder, "path")
+    roots = shapes.Folder.objects.filter(depth=1).values_list("path", flat=True)
+    assert len(set(roots)) == len(roots)
