@@ -18,6 +18,7 @@ import itertools
 import sys
 from dataclasses import dataclass, field
 
+from django.apps import apps
 from django.db import connections, models
 
 from .batches import update_rows
@@ -34,7 +35,14 @@ def structures_of(model):
         library = sys.modules.get(module)
         if library is not None and issubclass(model, getattr(library, base)):
             found.append(structure(model))
-    return [s for s in found if s.applies()]
+    found = [s for s in found if s.applies()]
+    kept = {name for s in found for name in s.fields}
+    found += [
+        OwnContentType(model, name)
+        for name in own_content_types(model)
+        if name not in kept
+    ]
+    return found
 
 
 def tree_table(model, name):
@@ -306,6 +314,56 @@ class Polymorphic(Structure):
 
         content_types = ContentType.objects.db_manager(using)
         return {"polymorphic_ctype": content_types.get_for_model(self.model)}
+
+
+class OwnContentType(Structure):
+    """A content type key that names the class each row was created as."""
+
+    library = "the row's own class"
+    how = "set to the model's own content type"
+
+    def __init__(self, model, name):
+        super().__init__(model)
+        self.fields = (name,)
+
+    def values(self, using, count, seed):
+        from django.contrib.contenttypes.models import ContentType
+
+        content_types = ContentType.objects.db_manager(using)
+        return {self.fields[0]: content_types.get_for_model(self.model)}
+
+
+def own_content_types(model):
+    """
+    The keys to ContentType that name the class of ``model``'s rows: declared
+    on a model that multi-table subclasses extend (the pattern of CMS page
+    trees, whose rows are created through their concrete classes), and not a
+    generic relation's, whose content type names its target.
+    """
+    from django.contrib.contenttypes.fields import GenericForeignKey
+    from django.contrib.contenttypes.models import ContentType
+
+    names = []
+    for field in model._meta.concrete_fields:
+        if not (field.many_to_one and field.related_model is ContentType):
+            continue
+        declared = field.model._meta.concrete_model
+        generic = any(
+            isinstance(f, GenericForeignKey) and f.ct_field == field.name
+            for f in declared._meta.private_fields
+        )
+        if not generic and _has_subclasses(declared):
+            names.append(field.name)
+    return names
+
+
+def _has_subclasses(model):
+    """Whether a concrete model extends ``model`` by multi-table inheritance."""
+    return any(
+        model in other._meta.get_parent_list()
+        for other in apps.get_models()
+        if not other._meta.proxy
+    )
 
 
 #: (module, base class, structure) for each library seeding knows.

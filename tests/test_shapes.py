@@ -5,6 +5,7 @@ the application could not use (tests/shapes), one behaviour per test.
 
 import pytest
 from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.db.models import Count
 
@@ -75,3 +76,22 @@ def test_a_tree_and_its_subclass_share_one_tree_of_unique_paths():
     assert not repeated(shapes.Folder, "path")
     roots = shapes.Folder.objects.filter(depth=1).values_list("path", flat=True)
     assert len(set(roots)) == len(roots)
+
+
+# -- content types that name the row's own class -------------------------------
+
+
+def test_a_base_models_content_type_names_the_class_each_row_was_created_as():
+    seed("shapes.Page", "shapes.BlogPage", "shapes.EventPage", count=10)
+    for model in (shapes.Page, shapes.BlogPage, shapes.EventPage):
+        own = ContentType.objects.get_for_model(model)
+        rows = model.objects.values_list("content_type", flat=True)
+        if model is shapes.Page:
+            rows = rows.filter(blogpage=None, eventpage=None)
+        assert set(rows) == {own.pk}, model
+
+
+def test_a_generic_relations_content_type_still_names_its_target():
+    seed("shapes.Person", "shapes.Bookmark", "shapes.PinnedBookmark", count=10)
+    for bookmark in shapes.Bookmark.objects.all():
+        assert bookmark.target is not None

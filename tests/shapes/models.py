@@ -4,6 +4,7 @@ models each). tests/test_shapes.py seeds them on every database.
 """
 
 from django.contrib.auth.models import Group
+from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from treebeard.mp_tree import MP_Node
@@ -63,3 +64,33 @@ class Folder(MP_Node):
 
 class SubFolder(Folder):
     colour = models.CharField(max_length=20)
+
+
+# -- content types that name the row's own class -------------------------------
+
+
+class Page(models.Model):
+    """A CMS page tree's base: each row names the class it was created as."""
+
+    content_type = models.ForeignKey(ContentType, models.PROTECT, related_name="+")
+    title = models.CharField(max_length=60)
+
+
+class BlogPage(Page):
+    intro = models.TextField()
+
+
+class EventPage(Page):
+    starts_at = models.DateTimeField()
+
+
+class Bookmark(models.Model):
+    """A generic relation's content type names its target, not the row."""
+
+    content_type = models.ForeignKey(ContentType, models.CASCADE, related_name="+")
+    object_id = models.PositiveIntegerField()
+    target = GenericForeignKey()
+
+
+class PinnedBookmark(Bookmark):
+    position = models.PositiveSmallIntegerField()
