@@ -26,6 +26,7 @@ from .constraints import combination, conditional_unique_sets, unique_sets
 from .exceptions import SeedFailed
 from .introspection import parse_labels
 from .keys import Pool, Spread, coalesce, is_auto, pack, root_of, tables_of
+from .stepwise import reread_rows
 from .values import ValueContext, column_for, fast_faker, rng_for
 
 
@@ -255,6 +256,7 @@ class Run:
             started = time.monotonic()
             self.reporter.start(step)
             try:
+                reread_rows(self, step)
                 rows = self._insert(step)
             except SeedFailed:
                 raise

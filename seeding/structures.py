@@ -19,6 +19,7 @@ import sys
 from dataclasses import dataclass, field
 
 from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
 from django.db import connections, models
 
 from .batches import update_rows
@@ -151,6 +152,12 @@ class MaterialisedPath(Forest):
     library = "django-treebeard materialised path"
     fields = ("path", "depth", "numchild")
 
+    def __init__(self, model):
+        super().__init__(model)
+        self.parent = parent_key(model)
+        if self.parent is not None:
+            self.fields = (*self.fields, self.parent.name)
+
     def values(self, using, count, seed):
         model = self.model
         roots = (
@@ -184,6 +191,44 @@ class MaterialisedPath(Forest):
             "depth": (n.depth for n in depths),
             "numchild": (len(n.kids) for n in children),
         }
+
+    def finish(self, using):
+        if self.parent is not None:
+            parents_from_paths(self.parent, using)
+
+
+def parent_key(model):
+    """
+    A ``parent`` key that a path tree keeps beside its paths (as django CMS's
+    page tree does), pointing into the tree's own table; None if it has none.
+    """
+    try:
+        field = model._meta.get_field("parent")
+    except FieldDoesNotExist:
+        return None
+    table = tree_table(model, "path")
+    if field.many_to_one and issubclass(table, field.related_model):
+        return field
+    return None
+
+
+def parents_from_paths(field, using):
+    """Point each row's parent key at the row its path says is its parent:
+    the path less its last step. A root's key is NULL, or its own row when
+    the key is required."""
+    table = tree_table(field.model, "path")
+    rows = list(
+        table._base_manager.using(using).values_list("pk", "path", field.attname)
+    )
+    by_path = {path: pk for pk, path, _ in rows}
+    changes = []
+    for pk, path, current in rows:
+        parent = by_path.get(path[: -table.steplen])
+        if parent is None and not field.null:
+            parent = pk
+        if current != parent:
+            changes.append((parent, pk))
+    update_rows(connections[using], field, changes)
 
 
 class NestedSets(Forest):

@@ -95,3 +95,24 @@ def test_a_generic_relations_content_type_still_names_its_target():
     seed("shapes.Person", "shapes.Bookmark", "shapes.PinnedBookmark", count=10)
     for bookmark in shapes.Bookmark.objects.all():
         assert bookmark.target is not None
+
+
+# -- a materialised path beside a parent key -----------------------------------
+
+
+def test_a_parent_key_agrees_with_the_materialised_path():
+    seed("shapes.Category", count=60)
+    nodes = {node.path: node for node in shapes.Category.objects.all()}
+    assert any(node.depth > 1 for node in nodes.values())
+    for path, node in nodes.items():
+        parent = nodes.get(path[: -shapes.Category.steplen])
+        assert node.parent_id == (parent.pk if parent else None), path
+
+
+# -- a table a database trigger fills --------------------------------------------
+
+
+def test_a_table_a_trigger_filled_during_the_run_gets_keys_of_its_own():
+    seed("shapes.Article", "shapes.ArticleIndex", count=20)
+    # The trigger wrote an index row per article; seed found every article taken.
+    assert shapes.ArticleIndex.objects.count() == 20

@@ -94,3 +94,64 @@ class Bookmark(models.Model):
 
 class PinnedBookmark(Bookmark):
     position = models.PositiveSmallIntegerField()
+
+
+# -- a materialised path beside a parent key -----------------------------------
+
+
+class Category(MP_Node):
+    """A tree kept twice, as django CMS's TreeNode keeps it."""
+
+    parent = models.ForeignKey(
+        "self", models.CASCADE, null=True, blank=True, related_name="children"
+    )
+    name = models.CharField(max_length=40)
+
+
+# -- a table a database trigger fills (migration 0003) ------------------------
+
+
+class Article(models.Model):
+    title = models.CharField(max_length=80)
+
+
+class ArticleIndex(models.Model):
+    """One row per article, inserted by a trigger when the article is."""
+
+    article = models.OneToOneField(
+        Article, models.CASCADE, primary_key=True, related_name="index"
+    )
+    words = models.TextField()
+
+
+# -- a model the database refuses (migration 0003), and its neighbours ---------
+
+
+class Fragile(models.Model):
+    """A trigger rejects every row: a rule the schema does not show."""
+
+    code = models.CharField(max_length=20)
+
+
+class FragileNote(models.Model):
+    fragile = models.ForeignKey(Fragile, models.CASCADE)
+    text = models.TextField()
+
+
+class Sturdy(models.Model):
+    name = models.CharField(max_length=40)
+
+
+# -- values the application interprets ------------------------------------------
+
+
+class Plugin(models.Model):
+    proxy_class = models.CharField(max_length=200, blank=True)
+    handler_path = models.CharField(max_length=200, null=True)
+    renderer_class = models.CharField(max_length=200, blank=True, default="")
+    language = models.CharField(max_length=15)
+    locale = models.CharField(max_length=10, blank=True)
+    #: Keys of a registry the application keeps in Python (SEEDING['CHOICES']).
+    plugin_type = models.CharField(max_length=50)
+    attachment = models.FileField(upload_to="attachments/%Y")
+    picture = models.ImageField(upload_to="pictures", blank=True)
