@@ -120,6 +120,7 @@ class Run:
         self.values = ValueContext(
             plan.seed, config.locale, config.now, self.connection,
             rows={step.model: step.count for step in plan.steps},
+            choices=config.choices,
         )
         self.pools = {}
         self.next_pk = {}

@@ -109,7 +109,11 @@ class Plan:
     def values(self):
         """The context columns draw values in, for questions about them."""
         return ValueContext(
-            self.seed, self.config.locale, self.config.now, connections[self.using]
+            self.seed,
+            self.config.locale,
+            self.config.now,
+            connections[self.using],
+            choices=self.config.choices,
         )
 
 

@@ -95,9 +95,11 @@ class Constant(Column):
 
 
 class Choices(Column):
-    def __init__(self, field, context):
+    def __init__(self, field, context, values=None):
         super().__init__(field, context)
-        self.domain = [value for value, _ in field.flatchoices]
+        if values is None:
+            values = [value for value, _ in field.flatchoices]
+        self.domain = list(values)
 
     def sample(self, rng, n):
         return rng.choices(self.domain, k=n)
@@ -607,13 +609,15 @@ BIRTH = re.compile(r"^(date_of_birth|birth_?date|birthday|dob|born(_on)?)$", re.
 class ValueContext:
     """What columns share in one run: the seed, the locale, the reference time."""
 
-    def __init__(self, seed, locale, now, connection, rows=None):
+    def __init__(self, seed, locale, now, connection, rows=None, choices=None):
         self.seed = seed
         self.locale = locale
         self.now = now
         self.connection = connection
         #: {model: rows planned}, for pools no larger than a column needs.
         self.rows = rows or {}
+        #: SEEDING['CHOICES']: the values of fields kept outside the schema.
+        self.choices = choices or {}
 
     def pool_size(self, field):
         """Twice the rows the field's model gets, within SMALL_POOL..POOL_SIZE."""
@@ -800,9 +804,14 @@ def column_for(field, context):
 
 
 def _column_for(field, context):
+    from .interpreted import EMPTY, interpreted_column
+
+    base = builtin_base(field)
+    column = interpreted_column(field, context, base)
+    if column is not None:
+        return None if column is EMPTY else column
     if field.choices:
         return Choices(field, context)
-    base = builtin_base(field)
     if base is None:
         return None
     if base.__name__ == "ArrayField":

@@ -1,5 +1,8 @@
 """The demo project's settings plus the test-only apps."""
 
+import tempfile
+from pathlib import Path
+
 from project.settings import *  # noqa: F403
 from project.settings import DATABASES, INSTALLED_APPS
 
@@ -13,3 +16,6 @@ SEEDING = {**SEEDING, "PRODUCTION": False}  # noqa: F405
 
 # tests/shapes holds an ImageField; seeding writes its images without Pillow.
 SILENCED_SYSTEM_CHECKS = ["fields.E210"]
+
+# Seeded file fields name files that exist: made here, never in the project.
+MEDIA_ROOT = Path(tempfile.gettempdir()) / "seeding-tests-media"

@@ -3,10 +3,13 @@ Shapes of real projects that once stopped a default ``seed`` or seeded rows
 the application could not use (tests/shapes), one behaviour per test.
 """
 
+from pathlib import Path
+
 import pytest
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.db.models import Count
 
 from project.school.models import User
@@ -116,3 +119,63 @@ def test_a_table_a_trigger_filled_during_the_run_gets_keys_of_its_own():
     seed("shapes.Article", "shapes.ArticleIndex", count=20)
     # The trigger wrote an index row per article; seed found every article taken.
     assert shapes.ArticleIndex.objects.count() == 20
+
+
+# -- values the application interprets ------------------------------------------
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+def test_dotted_paths_and_class_names_are_left_blank_or_null(media):
+    seed("shapes.Plugin", count=20)
+    assert set(shapes.Plugin.objects.values_list("proxy_class", flat=True)) == {""}
+    assert set(shapes.Plugin.objects.values_list("handler_path", flat=True)) == {None}
+    assert set(shapes.Plugin.objects.values_list("renderer_class", flat=True)) == {""}
+
+
+def test_language_codes_come_from_the_projects_languages(media, settings):
+    settings.LANGUAGES = [("en", "English"), ("pt-br", "Brazilian Portuguese")]
+    seed("shapes.Plugin", count=20)
+    assert set(shapes.Plugin.objects.values_list("language", flat=True)) == {"en", "pt-br"}
+    assert set(shapes.Plugin.objects.values_list("locale", flat=True)) <= {"", "en", "pt-br"}
+
+
+def test_file_fields_name_files_that_exist_under_media_root(media):
+    seed("shapes.Plugin", count=20)
+    for plugin in shapes.Plugin.objects.all():
+        assert (media / plugin.attachment.name).is_file()
+        assert plugin.attachment.name.startswith("attachments/")
+        if plugin.picture:
+            image = Path(plugin.picture.path).read_bytes()
+            assert image.startswith(b"\x89PNG\r\n\x1a\n")
+
+
+def test_seeding_choices_give_a_field_the_values_the_project_declares(media, settings):
+    settings.SEEDING = {
+        **settings.SEEDING,
+        "CHOICES": {"shapes.Plugin.plugin_type": ["TextPlugin", "LinkPlugin"]},
+    }
+    seed("shapes.Plugin", count=20)
+    types = set(shapes.Plugin.objects.values_list("plugin_type", flat=True))
+    assert types == {"TextPlugin", "LinkPlugin"}
+
+
+@pytest.mark.parametrize(
+    "choices, message",
+    [
+        ({"shapes.Plugin.nothing": ["a"]}, "shapes.Plugin.nothing, which is not a field"),
+        ({"shapes.Plugin": ["a"]}, "'app_label.Model.field'"),
+        ({"shapes.Plugin.plugin_type": "TextPlugin"}, "a non-empty list"),
+        ({"shapes.Plugin.plugin_type": []}, "a non-empty list"),
+    ],
+)
+def test_malformed_seeding_choices_are_a_one_line_error(settings, choices, message):
+    settings.SEEDING = {**settings.SEEDING, "CHOICES": choices}
+    with pytest.raises(CommandError, match=message) as error:
+        seed("shapes.Plugin")
+    assert "\n" not in str(error.value)
+    assert not shapes.Plugin.objects.exists()
