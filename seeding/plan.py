@@ -24,6 +24,7 @@ from .introspection import (
     through_owner,
 )
 from .keys import is_auto
+from .skips import leave_out
 from .structures import structures_of
 from .values import ValueContext, column_for
 
@@ -70,6 +71,15 @@ class Plan:
     null_targets: dict = field(default_factory=dict)
     problems: list = field(default_factory=list)
     cautions: list = field(default_factory=list)
+    #: The models left out of the run (skips.Skip), planned or failed.
+    skipped: list = field(default_factory=list)
+    #: {model: (problem, fix)} for the problems that concern one model.
+    refused: dict = field(default_factory=dict)
+
+    def refuse(self, model, problem, fix):
+        """A problem that one model has: without --strict it is left out."""
+        self.problems.append(problem)
+        self.refused[model] = (problem, fix)
 
     def step(self, model):
         return next((s for s in self.steps if s.model is model), None)
@@ -149,9 +159,19 @@ MAX_COUNT = 100_000_000
 
 
 def build_plan(
-    using, config, *, seed=0, scale=1.0, counts=None, only=(), exclude=(), top_up=False
+    using,
+    config,
+    *,
+    seed=0,
+    scale=1.0,
+    counts=None,
+    only=(),
+    exclude=(),
+    top_up=False,
+    strict=True,
 ):
-    """Return the Plan for one run; raise SeedingError for bad input."""
+    """Return the Plan for one run; raise SeedingError for bad input. Unless
+    ``strict``, the models it cannot seed are left out (``plan.skipped``)."""
     if not (
         isinstance(scale, (int, float)) and 0 < scale <= 10_000 and math.isfinite(scale)
     ):
@@ -243,15 +263,22 @@ def build_plan(
         return plan
     plan.graph = graph
     plan.steps = [steps[m] for m in graph.order]
-    # A clamp can starve a model checked earlier (one that points forward
-    # into it): repeat until no count moves.
-    for _ in range(len(plan.steps) + 1):
-        counts = [step.count for step in plan.steps]
-        plan.problems.clear()
-        plan.cautions.clear()
-        _check_feasibility(plan, explicit, seeds)
-        if counts == [step.count for step in plan.steps]:
-            break
+
+    def check():
+        # A clamp can starve a model checked earlier (one that points forward
+        # into it): repeat until no count moves.
+        for _ in range(len(plan.steps) + 1):
+            counts = [step.count for step in plan.steps]
+            plan.problems.clear()
+            plan.cautions.clear()
+            plan.refused.clear()
+            _check_feasibility(plan, explicit, seeds)
+            if counts == [step.count for step in plan.steps]:
+                break
+
+    check()
+    if not strict:
+        leave_out(plan, check)
     return plan
 
 
@@ -418,11 +445,14 @@ def _check_feasibility(plan, explicit, seeds):
             ):
                 continue
             if column_for(field_, context) is None:
-                plan.problems.append(
+                plan.refuse(
+                    model,
                     f"{label}.{field_.name}: no value for a required "
                     f"{type(field_).__name__} (a kind seeding does not know, or "
                     f"validators and check constraints that allow none); "
-                    f"give it a default or a recipe value in a seeds module."
+                    f"give it a default or a recipe value in a seeds module.",
+                    f"a recipe value for {field_.name} in a seeds module, "
+                    f"SEEDING['CHOICES'] for {label}.{field_.name}, or -e {label}",
                 )
         _, unsupported = check_conditions(model)
         for constraint in unsupported:
@@ -433,8 +463,10 @@ def _check_feasibility(plan, explicit, seeds):
         for limit, reason in limits:
             if step.count is not None and step.count > limit:
                 if fixed:
-                    plan.problems.append(
-                        f"{label}: {step.count} rows planned, but {reason}."
+                    plan.refuse(
+                        model,
+                        f"{label}: {step.count} rows planned, but {reason}.",
+                        f"--count {label}={max(limit, 0)}, or -e {label}",
                     )
                 else:
                     step.notes.append(f"{step.count} -> {max(limit, 0)} rows: {reason}")

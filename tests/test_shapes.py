@@ -3,6 +3,7 @@ Shapes of real projects that once stopped a default ``seed`` or seeded rows
 the application could not use (tests/shapes), one behaviour per test.
 """
 
+import io
 from pathlib import Path
 
 import pytest
@@ -179,3 +180,66 @@ def test_malformed_seeding_choices_are_a_one_line_error(settings, choices, messa
         seed("shapes.Plugin")
     assert "\n" not in str(error.value)
     assert not shapes.Plugin.objects.exists()
+
+
+# -- a run that survives what it cannot do --------------------------------------
+
+
+@pytest.fixture
+def failing(settings):
+    """Let the models built to fail be seeded."""
+    excluded = [e for e in settings.SEEDING["EXCLUDE"] if e not in settings.FAILING]
+    settings.SEEDING = {**settings.SEEDING, "EXCLUDE": excluded}
+
+
+def run(*arguments):
+    """seed's exit status (0, or a CommandError's), stdout and stderr."""
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        call_command("seed", "--seed", "1", "--no-migrate", *arguments, stdout=out, stderr=err)
+    except CommandError as error:
+        return error.returncode, out.getvalue(), err.getvalue() + str(error)
+    return 0, out.getvalue(), err.getvalue()
+
+
+FRAGILE = ["--only", "shapes.Fragile", "--only", "shapes.FragileNote", "--only", "shapes.Sturdy"]
+
+
+def test_a_model_the_database_refuses_is_skipped_and_the_others_seeded(failing):
+    status, _, errors = run(*FRAGILE)
+    assert status == 1
+    assert shapes.Sturdy.objects.count() == 20
+    assert not shapes.Fragile.objects.exists() and not shapes.FragileNote.objects.exists()
+    assert "shapes.Fragile " in errors and "refuses every row" in errors
+    assert "fix: -e shapes.Fragile" in errors
+
+
+def test_a_model_that_needs_a_skipped_model_is_skipped_too(failing):
+    _, _, errors = run(*FRAGILE)
+    assert "shapes.FragileNote  needs rows of shapes.Fragile, which was skipped" in errors
+
+
+def test_strict_keeps_all_or_nothing(failing):
+    status, _, errors = run("--strict", *FRAGILE)
+    assert status == 1
+    assert "Seeding shapes.Fragile failed" in errors
+    assert not shapes.Sturdy.objects.exists()
+
+
+SEALED = ["--only", "shapes.Sealed", "--only", "shapes.SealedNote", "--only", "shapes.Sturdy"]
+
+
+def test_the_plan_predicts_the_skip_of_a_model_it_cannot_fill(failing):
+    status, out, errors = run("--plan", *SEALED)
+    assert status == 1
+    assert "shapes.Sealed " in errors and "shapes.Sealed.token: no value" in errors
+    assert "shapes.SealedNote  needs rows of shapes.Sealed, which was skipped" in errors
+    assert "shapes.Sturdy" in out
+
+
+def test_a_model_the_plan_cannot_fill_is_skipped_and_the_others_seeded(failing):
+    status, _, errors = run(*SEALED)
+    assert status == 1
+    assert "fix: a recipe value for token in a seeds module" in errors
+    assert shapes.Sturdy.objects.count() == 20
+    assert not shapes.Sealed.objects.exists()

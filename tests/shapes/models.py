@@ -142,6 +142,21 @@ class Sturdy(models.Model):
     name = models.CharField(max_length=40)
 
 
+class Opaque(models.Field):
+    """A field of a kind seeding cannot know: no built-in field it extends."""
+
+    def db_type(self, connection):
+        return "varchar(20)"
+
+
+class Sealed(models.Model):
+    token = Opaque()
+
+
+class SealedNote(models.Model):
+    sealed = models.ForeignKey(Sealed, models.CASCADE)
+
+
 # -- values the application interprets ------------------------------------------
 
 

@@ -14,6 +14,7 @@ from seeding.exceptions import SeedingError
 from seeding.introspection import count_rows
 from seeding.plan import build_plan, parse_counts
 from seeding.safety import exclusive, refuse_production
+from seeding.skips import skip_table
 
 
 class Command(BaseCommand):
@@ -93,6 +94,12 @@ class Command(BaseCommand):
             help="Run even though settings mark the database as production.",
         )
         parser.add_argument(
+            "--strict",
+            action="store_true",
+            help="All or nothing: stop at the first model that cannot be seeded, "
+            "rather than skip it and the models that need it.",
+        )
+        parser.add_argument(
             "--superuser",
             metavar="USERNAME",
             help="Also create a superuser with the configured seed password.",
@@ -121,6 +128,7 @@ class Command(BaseCommand):
                 only=options["only"],
                 exclude=options["exclude"],
                 top_up=options["top_up"],
+                strict=options["strict"],
             )
             if options["plan"]:
                 plan = build_plan(alias, config, **plan_options)
@@ -129,6 +137,7 @@ class Command(BaseCommand):
                     raise CommandError(
                         f"The plan cannot run: {len(plan.problems)} problem(s)."
                     )
+                self.refuse_skips(plan.skipped, "would skip")
                 return
             # Plan under the lock, from the rows another run may just have
             # added; purge in the seed's transaction, so that a failure keeps
@@ -145,7 +154,7 @@ class Command(BaseCommand):
                     f"Seeding database '{alias}' with seed {seed} at scale {options['scale']:g}."
                 )
                 self.warn_about_password(config.password)
-                inserted = engine.seed(plan, Progress(self))
+                inserted = engine.seed(plan, Progress(self), strict=options["strict"])
                 if options["superuser"]:
                     self.create_superuser(alias, config, options["superuser"])
         except SeedingError as exc:
@@ -155,6 +164,22 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"Seeded {total:,} rows into {sum(1 for n in inserted.values() if n)} tables (seed {seed})."
             )
+        )
+        self.refuse_skips(plan.skipped, "skipped")
+
+    def refuse_skips(self, skips, verb):
+        """List the models left out, why, and their fixes; exit non-zero."""
+        if not skips:
+            return
+        self.stderr.write(self.style.WARNING(f"Models {verb}, and why:"))
+        for line in skip_table(skips):
+            self.stderr.write(line)
+        labels = ", ".join(skip.label for skip in skips[:5])
+        more = f" and {len(skips) - 5} more" if len(skips) > 5 else ""
+        raise CommandError(
+            f"{len(skips)} model(s) {verb} ({labels}{more}); the others were "
+            f"{'planned' if verb == 'would skip' else 'seeded'}.",
+            returncode=1,
         )
 
     def warn_about_password(self, password):
