@@ -4,6 +4,7 @@ the application could not use (tests/shapes), one behaviour per test.
 """
 
 import io
+import json
 from pathlib import Path
 
 import pytest
@@ -243,3 +244,12 @@ def test_a_model_the_plan_cannot_fill_is_skipped_and_the_others_seeded(failing):
     assert "fix: a recipe value for token in a seeds module" in errors
     assert shapes.Sturdy.objects.count() == 20
     assert not shapes.Sealed.objects.exists()
+
+
+def test_the_report_lists_the_models_seed_would_skip_under_coverage(failing):
+    out = io.StringIO()
+    call_command("seed_report", "--format", "json", *SEALED, stdout=out)
+    coverage = {entry["model"]: entry for entry in json.loads(out.getvalue())["coverage"]}
+    assert "no value for a required Opaque" in coverage["shapes.Sealed"]["skipped"]["reason"]
+    assert coverage["shapes.SealedNote"]["skipped"]["fix"] == "seeded once shapes.Sealed is"
+    assert coverage["shapes.Sturdy"]["skipped"] is None
