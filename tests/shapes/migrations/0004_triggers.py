@@ -47,8 +47,11 @@ DROPS = {
 
 def run(statements):
     def apply(apps, schema_editor):
-        for sql in statements[schema_editor.connection.vendor]:
-            schema_editor.execute(sql)
+        # Through a cursor: MySQL commits a trigger's DDL at once, which the
+        # schema editor refuses inside a migration's transaction.
+        with schema_editor.connection.cursor() as cursor:
+            for sql in statements[schema_editor.connection.vendor]:
+                cursor.execute(sql)
 
     return apply
 
