@@ -11,7 +11,7 @@ from functools import cached_property
 from django.db import DatabaseError, connections
 
 from . import registry
-from .constraints import check_conditions, nulls_equal_sets, unique_sets
+from .constraints import WrittenRules, check_conditions
 from .exceptions import ConfigurationError, SeedingError
 from .graph import DependencyGraph, UnbreakableCycle
 from .introspection import (
@@ -396,8 +396,9 @@ def _check_feasibility(plan, explicit, seeds):
                         f"{label}.{relation.name} is one-to-one with {target._meta.label}: {free} rows free for {step.count}",
                     )
                 )
-        nulls_equal = nulls_equal_sets(model, context.connection)
-        for names in [*_drawn_key(model), *unique_sets(model)]:
+        rules = WrittenRules(model, context.connection)
+        nulls_equal = rules.nulls_equal
+        for names in [*_drawn_key(model), *rules.sets]:
             capacity = 1
             for name in names:
                 field_ = model._meta.get_field(_field_name(model, name))
@@ -422,9 +423,10 @@ def _check_feasibility(plan, explicit, seeds):
                         break
                     capacity *= size
             if capacity is not None and step.count is not None:
+                owner = rules.owners.get(names, model)
                 limits.append(
                     (
-                        capacity - step.existing,
+                        capacity - _held_before(plan, owner, step),
                         f"unique ({', '.join(names)}) of {label} allows {capacity} rows",
                     )
                 )
@@ -471,6 +473,19 @@ def _check_feasibility(plan, explicit, seeds):
                 else:
                     step.notes.append(f"{step.count} -> {max(limit, 0)} rows: {reason}")
                     step.count = max(limit, 0)
+
+
+def _held_before(plan, table, step):
+    """The rows ``table`` holds when ``step`` starts: its own rows for the
+    step's own table; for an ancestor's, also those the steps before it
+    write there (the ancestor's own step, sibling subclasses)."""
+    if table is step.model:
+        return step.existing
+    rows = plan.existing.get(table, 0)
+    for earlier in plan.steps[: plan.steps.index(step)]:
+        if table is earlier.model or table in earlier.model._meta.get_parent_list():
+            rows += earlier.count or 0
+    return rows
 
 
 def _drawn_key(model):

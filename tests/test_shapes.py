@@ -75,6 +75,13 @@ def test_a_child_keeps_its_parents_unique_set():
     assert not repeated(shapes.Slot, "day", "room")
 
 
+def test_the_plan_counts_a_parents_unique_set_against_the_rows_before_the_child():
+    """21 combinations: 20 Slot rows leave room for one Lecture."""
+    call_command("seed", "--seed", "1", "--no-migrate", "--only", "shapes.Lecture", verbosity=0)
+    assert shapes.Lecture.objects.count() == 1
+    assert shapes.Slot.objects.count() == 21
+
+
 def test_a_tree_and_its_subclass_share_one_tree_of_unique_paths():
     seed("shapes.Folder", "shapes.SubFolder")
     assert shapes.Folder.objects.count() == 60
@@ -253,3 +260,4 @@ def test_the_report_lists_the_models_seed_would_skip_under_coverage(failing):
     assert "no value for a required Opaque" in coverage["shapes.Sealed"]["skipped"]["reason"]
     assert coverage["shapes.SealedNote"]["skipped"]["fix"] == "seeded once shapes.Sealed is"
     assert coverage["shapes.Sturdy"]["skipped"] is None
+
