@@ -389,7 +389,8 @@ def _check_feasibility(plan, explicit, seeds):
                     )
                 )
             if relation.unique and not relation.null and step.count is not None:
-                free = rows - step.existing
+                owner = relation.model._meta.concrete_model
+                free = rows - _held_before(plan, owner, step)
                 limits.append(
                     (
                         free,

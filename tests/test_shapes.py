@@ -82,6 +82,13 @@ def test_the_plan_counts_a_parents_unique_set_against_the_rows_before_the_child(
     assert shapes.Slot.objects.count() == 21
 
 
+
+def test_a_child_links_each_target_of_its_parents_one_to_one_key_once():
+    seed("shapes.Person", count=40)
+    seed("shapes.Badge", "shapes.GoldBadge", count=15)
+    assert shapes.Badge.objects.count() == 30
+    assert not repeated(shapes.Badge, "person")
+
 def test_a_tree_and_its_subclass_share_one_tree_of_unique_paths():
     seed("shapes.Folder", "shapes.SubFolder")
     assert shapes.Folder.objects.count() == 60

@@ -58,6 +58,14 @@ class Lecture(Slot):
     topic = models.CharField(max_length=40)
 
 
+class Badge(models.Model):
+    person = models.OneToOneField(Person, models.CASCADE)
+
+
+class GoldBadge(Badge):
+    carats = models.PositiveSmallIntegerField()
+
+
 class Folder(MP_Node):
     label = models.CharField(max_length=30)
 
