@@ -220,7 +220,7 @@ class Writer:
         """Values of the unique rules in ``owners`` (attnames: table) that
         rows already use: rows of earlier runs, and rows that earlier steps
         wrote into an ancestor's table."""
-        conditions = {names: condition for names, _, condition in self.conditional_uniques}
+        conditions = {names: rule for names, _, rule in self.conditional_uniques}
         for names, table in owners.items():
             rows = table._base_manager.using(self.run.using)
             if names in conditions:

@@ -112,10 +112,13 @@ def attempt(run, step, insert):
         pointing = [
             edge
             for edge in run.plan.graph.forward
-            if edge.target is step.model and edge.model in run.done and not edge.nullable
+            if edge.target is step.model
+            and edge.model in run.done
+            and not edge.nullable
         ]
         if pointing:
-            raise SeedFailed(f"{exc} (rows of {pointing[0]} point at its keys)") from exc
+            why = f"rows of {pointing[0]} point at its keys"
+            raise SeedFailed(f"{exc} ({why})") from exc
         run.plan.skipped.append(failed_skip(step.model, str(exc)))
         run.previews.pop(step.model, None)
         return None

@@ -18,7 +18,8 @@ def reread_rows(run, step):
     rows = model._base_manager.using(run.using).count()
     if rows <= step.existing:
         return
-    step.notes.append(f"{rows - step.existing} rows appeared since planning (a trigger?)")
+    new = rows - step.existing
+    step.notes.append(f"{new} rows appeared since planning (a trigger?)")
     step.existing = run.plan.existing[model] = rows
     # Read again from the table when next asked for.
     run.pools.pop(model, None)
