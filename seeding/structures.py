@@ -14,7 +14,9 @@ so that ``seeding`` imports none of them: a model can only subclass a library
 that is already imported.
 """
 
+import inspect
 import itertools
+import re
 import sys
 from dataclasses import dataclass, field
 
@@ -382,8 +384,9 @@ def own_content_types(model):
     """
     The keys to ContentType that name the class of ``model``'s rows: declared
     on a model that multi-table subclasses extend (the pattern of CMS page
-    trees, whose rows are created through their concrete classes), and not a
-    generic relation's, whose content type names its target.
+    trees, whose rows are created through their concrete classes), or set by
+    the model's own save() or __init__; never a generic relation's, whose
+    content type names its target.
     """
     from django.contrib.contenttypes.fields import GenericForeignKey
     from django.contrib.contenttypes.models import ContentType
@@ -397,9 +400,31 @@ def own_content_types(model):
             isinstance(f, GenericForeignKey) and f.ct_field == field.name
             for f in declared._meta.private_fields
         )
-        if not generic and _has_subclasses(declared):
+        if generic:
+            continue
+        if _has_subclasses(declared) or _set_by_own_code(model, field):
             names.append(field.name)
     return names
+
+
+def _set_by_own_code(model, field):
+    """Whether the model's own save() or __init__ sets ``field``: code that
+    fills a content type key as a row is created names the row's class."""
+    assignment = re.compile(rf"\bself\.{field.name}(_id)?\s*=[^=]")
+    for klass in model.__mro__:
+        if klass.__module__.startswith("django."):
+            continue
+        for name in ("save", "__init__"):
+            method = vars(klass).get(name)
+            if method is None:
+                continue
+            try:
+                source = inspect.getsource(method)
+            except (OSError, TypeError):
+                continue  # No source to read (compiled, or built in a shell).
+            if assignment.search(source):
+                return True
+    return False
 
 
 def _has_subclasses(model):

@@ -110,6 +110,12 @@ def test_a_base_models_content_type_names_the_class_each_row_was_created_as():
         assert set(rows) == {own.pk}, model
 
 
+
+def test_a_content_type_key_that_save_fills_with_the_rows_class_gets_it():
+    seed("shapes.Asset", count=10)
+    own = ContentType.objects.get_for_model(shapes.Asset)
+    assert set(shapes.Asset.objects.values_list("content_type", flat=True)) == {own.pk}
+
 def test_a_generic_relations_content_type_still_names_its_target():
     seed("shapes.Person", "shapes.Bookmark", "shapes.PinnedBookmark", count=10)
     for bookmark in shapes.Bookmark.objects.all():

@@ -92,6 +92,18 @@ class EventPage(Page):
     starts_at = models.DateTimeField()
 
 
+class Asset(models.Model):
+    """No subclass yet, but save() says what the key means."""
+
+    content_type = models.ForeignKey(ContentType, models.PROTECT, related_name="+")
+    name = models.CharField(max_length=40)
+
+    def save(self, *args, **kwargs):
+        if not self.content_type_id:
+            self.content_type = ContentType.objects.get_for_model(self)
+        super().save(*args, **kwargs)
+
+
 class Bookmark(models.Model):
     """A generic relation's content type names its target, not the row."""
 
