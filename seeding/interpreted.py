@@ -80,9 +80,9 @@ class StoredFile(Column):
         return self.made[index]
 
     def _make(self, index):
-        extension = "png" if self.image else "txt"
-        name = f"seed-{self.field.name}-{index}.{extension}"
-        name = f"{self.prefix}/{name}" if self.prefix else name
+        name = f"seed-{index}.{'png' if self.image else 'txt'}"
+        if self.prefix and len(self.prefix) + len(name) < (self.field.max_length or 255):
+            name = f"{self.prefix}/{name}"
         storage = self.field.storage
         if not storage.exists(name):
             name = storage.save(name, ContentFile(self._content(index)))
