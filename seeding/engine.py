@@ -265,7 +265,7 @@ class Run:
                 continue
             started = time.monotonic()
             self.reporter.start(step)
-            rows = attempt(self, step, lambda: self._insert_step(step))
+            rows = attempt(self, step, lambda: self._insert_step(step), self.strict)
             if rows is None:
                 self.reporter.end(step, 0, time.monotonic() - started)
                 continue

@@ -96,29 +96,30 @@ def skip_table(skips):
     return lines
 
 
-def attempt(run, step, insert):
+def attempt(keys, step, insert, strict):
     """
-    ``insert()`` the rows of ``step`` and return what it returns. Unless the
-    run is strict, under a savepoint: a failure rolls the step back and
-    becomes a skip (None is returned), unless rows already written point at
-    the keys the step was to insert.
+    ``insert()`` the rows of ``step`` and return what it returns. Unless
+    ``strict``, under a savepoint: a failure rolls the step back and becomes
+    a skip (None is returned), unless rows already written point at the keys
+    the step was to insert. ``keys`` is the run's keeper of keys: its plan,
+    the models done, and the previews of keys to come.
     """
-    if run.strict:
+    if strict:
         return insert()
     try:
-        with transaction.atomic(using=run.using):
+        with transaction.atomic(using=keys.using):
             return insert()
     except SeedFailed as exc:
         pointing = [
             edge
-            for edge in run.plan.graph.forward
+            for edge in keys.plan.graph.forward
             if edge.target is step.model
-            and edge.model in run.done
+            and edge.model in keys.done
             and not edge.nullable
         ]
         if pointing:
             why = f"rows of {pointing[0]} point at its keys"
             raise SeedFailed(f"{exc} ({why})") from exc
-        run.plan.skipped.append(failed_skip(step.model, str(exc)))
-        run.previews.pop(step.model, None)
+        keys.plan.skipped.append(failed_skip(step.model, str(exc)))
+        keys.previews.pop(step.model, None)
         return None
