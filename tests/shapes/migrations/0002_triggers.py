@@ -58,7 +58,7 @@ def run(statements):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("shapes", "0003_article_fragile_plugin_sturdy_articleindex_category_and_more"),
+        ("shapes", "0001_initial"),
     ]
 
     operations = [migrations.RunPython(run(TRIGGERS), run(DROPS))]
