@@ -24,7 +24,7 @@ from .introspection import (
     through_owner,
 )
 from .keys import is_auto
-from .skips import leave_out
+from .skips import leave_out, without_cycles
 from .structures import structures_of
 from .values import ValueContext, column_for
 
@@ -247,16 +247,21 @@ def build_plan(
         existing,
         _null_targets(using, seeded, existing),
     )
+    after = {
+        model: [parse_labels([label]).pop() for label in seed.after]
+        for model, seed in seeds.items()
+        if seed.after
+    }
+
+    def order(models):
+        can_point_forward = lambda e: steps[e.target].count is not None  # noqa: E731
+        return DependencyGraph(models, can_point_forward, after)
+
     try:
-        graph = DependencyGraph(
-            seeded,
-            can_point_forward=lambda e: steps[e.target].count is not None,
-            after={
-                model: [parse_labels([label]).pop() for label in seed.after]
-                for model, seed in seeds.items()
-                if seed.after
-            },
-        )
+        if strict:
+            graph = order(seeded)
+        else:
+            graph = without_cycles(seeded, order, plan.skipped)
     except UnbreakableCycle as exc:
         plan.problems.append(str(exc))
         plan.steps = [steps[m] for m in seeded]

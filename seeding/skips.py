@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from .exceptions import SeedFailed
+from .graph import UnbreakableCycle
 from .introspection import forward_relations
 
 
@@ -57,17 +58,35 @@ def failed_skip(model, error):
     return Skip(model, error, f"-e {model._meta.label}, or a seed module for it")
 
 
+def without_cycles(models, order, skipped):
+    """
+    ``order(models)``, a DependencyGraph, with the models of each cycle that
+    no key can break left out, as skips added to ``skipped``.
+    """
+    models = list(models)
+    while True:
+        try:
+            return order(models)
+        except UnbreakableCycle as exc:
+            cycle = dict.fromkeys(exc.cycle)
+            for model in cycle:
+                label = model._meta.label
+                fix = f"a count in its seed module instead of rows(), or -e {label}"
+                skipped.append(Skip(model, str(exc), fix))
+            models = [model for model in models if model not in cycle]
+
+
 def leave_out(plan, check):
     """
-    Take the models the plan refused (``plan.refused``) out of it, with the
-    models that need them, as skips; ``check()`` runs the feasibility checks
-    again, which may refuse more (a key that now has nothing to point at).
+    Take the models the plan refused (``plan.refused``) out of it, and those
+    that need a model left out, as skips; ``check()`` runs the feasibility
+    checks again, which may refuse more (a key that now has nothing to point
+    at).
     """
-    while plan.refused:
-        left = {skip.model for skip in plan.skipped}
+    while True:
         for model, (reason, fix) in plan.refused.items():
             plan.skipped.append(Skip(model, reason, fix))
-            left.add(model)
+        left = {skip.model for skip in plan.skipped}
         has_rows = lambda model: bool(plan.existing.get(model))  # noqa: E731
         kept = []
         for step in plan.steps:
@@ -79,6 +98,8 @@ def leave_out(plan, check):
                 left.add(step.model)
             else:
                 kept.append(step)
+        if len(kept) == len(plan.steps):
+            return
         plan.steps = kept
         check()
 

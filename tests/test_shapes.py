@@ -14,7 +14,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db.models import Count
 
+import seeding
 from project.school.models import User
+from seeding import registry
 from tests.shapes import models as shapes
 
 pytestmark = pytest.mark.django_db
@@ -274,3 +276,22 @@ def test_the_report_lists_the_models_seed_would_skip_under_coverage(failing):
     assert coverage["shapes.SealedNote"]["skipped"]["fix"] == "seeded once shapes.Sealed is"
     assert coverage["shapes.Sturdy"]["skipped"] is None
 
+
+
+class Rows(seeding.Seed):
+    """A seed module that decides its rows itself: their count is unknown."""
+
+    def rows(self, ctx):
+        yield {}
+
+
+def test_a_cycle_no_key_can_break_is_skipped_and_the_others_seeded(monkeypatch):
+    """Neither model of Egg <-> Hen can point forward at rows of unknown count."""
+    entries = {**registry.site._registry}
+    entries.update({"corpus.Egg": (Rows, __name__), "corpus.Hen": (Rows, __name__)})
+    monkeypatch.setattr(registry.site, "_registry", entries)
+    status, _, errors = run("--only", "corpus.Egg", "--only", "corpus.Hen", "--only", "shapes.Sturdy")
+    assert status == 1
+    assert "corpus.Egg " in errors and "corpus.Hen " in errors
+    assert "cycle with no nullable key" in errors
+    assert shapes.Sturdy.objects.count() == 20
