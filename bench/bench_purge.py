@@ -3,7 +3,7 @@ How fast purge empties tables, with DELETE and with --truncate.
 
 Fills four demo tables (users, departments as a tree, conversations, and
 messages replying to each other) to ``--rows`` rows each with bulk_create,
-then times seeding.purge.purge() over every table that seed fills, once per
+then times seeding.emptying.purge() over every table that seed fills, once per
 mode, and prints rows per second. The database is DATABASE_URL's, which
 must be set and migrated: everything seed fills in it is deleted.
 
@@ -77,7 +77,7 @@ def main():
     from django.db import DEFAULT_DB_ALIAS, connections
 
     from seeding.conf import get_config
-    from seeding.purge import purge, purge_models
+    from seeding.emptying import purge, purge_models
 
     alias = DEFAULT_DB_ALIAS
     connection = connections[alias]

@@ -5,5 +5,15 @@ consistent fake data, and empty it again safely.
 
 from .registry import Seed, autodiscover, check, register
 
-__all__ = ["Seed", "autodiscover", "check", "register"]
+__all__ = ["Seed", "autodiscover", "check", "purge", "register", "seed"]
 __version__ = "0.1.0"
+
+
+def __getattr__(name):
+    # seed() and purge() need the models, which the app registry loads after
+    # importing this package: their module is imported on first use.
+    if name in ("seed", "purge"):
+        from . import api
+
+        return getattr(api, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

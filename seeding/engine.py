@@ -2,12 +2,14 @@
 Running a plan: rows are generated a batch at a time, a column at a time, and
 written with one ``executemany`` per batch and table, in one transaction.
 
-Primary keys are decided here rather than by the database: integer keys are
-allocated from the table's current maximum, other keys generated. Knowing
-every key up front is what lets a row point at rows of a cycle that are
-inserted later, lets multi-table inheritance write each ancestor table with
-the same key, and keeps the data identical for the same seed. A column that
-such a key names instead (``to_field``) is decided up front the same way.
+Primary keys are decided by the run (``keys.KeyService``) rather than by the
+database: integer keys are allocated from the table's current maximum, other
+keys generated. Knowing every key up front is what lets a row point at rows
+of a cycle that are inserted later, lets multi-table inheritance write each
+ancestor table with the same key, and keeps the data identical for the same
+seed. A column that such a key names instead (``to_field``) is decided up
+front the same way. Each step's rows come from a ``batches.Writer``, which
+hands its new keys and the keys left to back-fill back to the run.
 """
 
 import contextlib
@@ -18,17 +20,19 @@ from dataclasses import dataclass
 import faker
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX, make_password
 from django.core.management.color import no_style
-from django.db import connections, models, transaction
+from django.db import connections, transaction
 from model_bakery import random_gen
 
-from .batches import Writer, update_rows
-from .constraints import combination, conditional_unique_sets, unique_sets
+from .batches import Writer, failure
+from .constraints import combination
 from .exceptions import SeedFailed
 from .introspection import parse_labels
-from .keys import Pool, Spread, coalesce, is_auto, pack, root_of, tables_of
+from .inserts import update_rows
+from .keys import KeyService, Spread, tables_of
 from .skips import attempt, dependent_skip, needed
 from .stepwise import reread_rows
-from .values import ValueContext, column_for, fast_faker, rng_for
+from .tables import describe
+from .columns import fast_faker, rng_for
 
 
 @dataclass
@@ -55,6 +59,12 @@ class SeedContext:
 
 class Reporter:
     """Hooks for progress; the command prints, the engine only calls."""
+
+    def purged(self, rows):
+        """``fresh`` emptied the tables of ``rows`` rows."""
+
+    def begin(self, plan):
+        """The plan is made and about to run."""
 
     def start(self, step):
         pass
@@ -121,157 +131,26 @@ class Run:
         config = plan.config
         self.ratio = config.optional_ratio
         self.batch_size = config.batch_size
-        self.values = ValueContext(
-            plan.seed, config.locale, config.now, self.connection,
-            rows={step.model: step.count for step in plan.steps},
-            choices=config.choices,
-        )
-        self.pools = {}
-        self.next_pk = {}
-        self.previews = {}
-        self.done = set()
+        self.keys = KeyService(plan, plan.values)
         self.pending_backfills = []
         self.unchecked_tables = []
         self.inserted = {}
         self.password = self._password(config.password)
 
-    # Keys ------------------------------------------------------------------
-
-    def pool(self, model):
-        model = model._meta.concrete_model
-        if model not in self.pools:
-            pool = Pool()
-            existing = self.plan.existing.get(model)
-            if existing is None:
-                existing = self._count(model)
-            if existing:
-                pool.add(
-                    pack(
-                        list(
-                            model._base_manager.using(self.using)
-                            .order_by("pk")
-                            .values_list("pk", flat=True)
-                        )
-                    )
-                )
-            self.pools[model] = pool
-        return self.pools[model]
-
-    def _count(self, model):
-        return model._base_manager.using(self.using).count()
-
-    def _allocate(self, root, n):
-        """Reserve n integer keys of ``root``'s table; return them as a range."""
-        if root not in self.next_pk:
-            top = root._base_manager.using(self.using).aggregate(top=models.Max("pk"))[
-                "top"
-            ]
-            self.next_pk[root] = (top or 0) + 1
-        start = self.next_pk[root]
-        self.next_pk[root] += n
-        return range(start, start + n)
-
-    def values_of(self, field):
-        """What a key through ``field`` can hold now: the values of its target
-        column in the rows that exist."""
-        target = field.related_model._meta.concrete_model
-        column = field.target_field
-        if column.primary_key:
-            return self.pool(target)
-        values = Pool()
-        values.add(self.stored(target, column))
-        return values
-
-    def targets(self, field):
-        """What a key through ``field`` may hold: the values of the rows that
-        exist and, while the target's step is still to come, of the rows it
-        will insert (a key that points forward)."""
-        target = field.related_model._meta.concrete_model
-        values = self.values_of(field)
-        if target in self.done or self.plan.step(target) is None:
-            return values
-        both = Pool()
-        both.add(values)
-        both.add(self.preview(target, field.target_field))
-        return both
-
-    def preview(self, model, column):
-        """The values of ``column`` that a planned model's rows will get,
-        decided before they are inserted so that keys can point at them."""
-        decided = self.previews.setdefault(model, {})
-        if column.attname not in decided:
-            count = self.plan.step(model).count
-            if column.primary_key:
-                decided[column.attname] = pack(self._new_keys(model, count))
-            elif (values := column_for(column, self.values)) is None:
-                decided[column.attname] = []  # The new rows hold NULL there.
-            else:
-                decided[column.attname] = self._distinct(
-                    values,
-                    rng_for(self.plan.seed, model._meta.label, column.name),
-                    self.plan.existing.get(model, 0),
-                    count,
-                    set(self.stored(model, column)),
-                )
-        return decided[column.attname]
-
-    def _new_keys(self, model, n):
-        """Primary keys for n new rows of ``model``."""
-        root = root_of(model)
-        if is_auto(root):
-            return self._allocate(root, n)
-        held = set(self.pool(root))
-        rng = rng_for(self.plan.seed, model._meta.label, "pk")
-        pk = root._meta.pk
-        if pk.is_relation:
-            # A one-to-one primary key: keys of the target no row holds yet.
-            free = [key for key in self.targets(pk) if key not in held]
-            rng.shuffle(free)
-            return free[:n]
-        column = column_for(pk, self.values)
-        return self._distinct(column, rng, self.plan.existing.get(root, 0), n, held)
-
-    def _distinct(self, column, rng, offset, n, taken):
-        """n distinct values of ``column`` from index ``offset`` on, none taken."""
-        parts, found, index = [], 0, offset
-        while found < n:
-            # A batch at a time, packed once they are many: a large step's
-            # keys as objects would be the largest thing in memory.
-            wanted = min(n - found, self.batch_size)
-            values = [v for v in column.distinct(rng, index, wanted) if v not in taken]
-            parts.append(pack(values, n))
-            found += len(values)
-            # The next indices, none skipped: a short column has few to spare.
-            index += wanted
-        return coalesce(parts)
-
-    def stored(self, model, column):
-        """The values of ``column`` in ``model``'s rows, NULL aside."""
-        return list(
-            model._base_manager.using(self.using)
-            .exclude(**{f"{column.attname}__isnull": True})
-            .order_by("pk")
-            .values_list(column.attname, flat=True)
-        )
-
-    # Running ---------------------------------------------------------------
-
     def execute(self):
         for step in self.plan.steps:
             skipped = {skip.model for skip in self.plan.skipped}
-            cause = needed(step.model, skipped, lambda model: len(self.pool(model)))
+            cause = needed(step.model, skipped, lambda m: len(self.keys.pool(m)))
             if cause is not None:
                 self.plan.skipped.append(dependent_skip(step.model, cause))
                 continue
             started = time.monotonic()
             self.reporter.start(step)
-            rows = attempt(self, step, lambda: self._insert_step(step), self.strict)
+            insert = lambda: self._insert_step(step)  # noqa: E731
+            rows = attempt(self.keys, step, insert, self.strict)
             if rows is None:
                 self.reporter.end(step, 0, time.monotonic() - started)
                 continue
-            self.done.add(step.model)
-            # Keys now come from the pool; the preview was for the step.
-            self.previews.pop(step.model, None)
             self.inserted[step.model] = rows
             try:
                 self._backfill()
@@ -279,12 +158,12 @@ class Run:
                 raise SeedFailed(f"Back-filling keys that point at {step.label} failed: {exc}") from exc
             self.reporter.end(step, rows, time.monotonic() - started)
         for step in self.plan.steps:
-            if step.seed is not None and step.model in self.done:
+            if step.seed is not None and step.model in self.keys.done:
                 try:
                     step.seed.finish(self._context(step))
                 except Exception as exc:
-                    raise SeedFailed(self._failure(step, exc, "finish()")) from exc
-        for step in [s for s in self.plan.steps if s.model in self.done]:
+                    raise SeedFailed(failure(step, exc, "finish()")) from exc
+        for step in [s for s in self.plan.steps if s.model in self.keys.done]:
             for structure in step.structures:
                 try:
                     structure.finish(self.using)
@@ -300,18 +179,12 @@ class Run:
 
     def _insert_step(self, step):
         try:
-            reread_rows(self, step)
+            reread_rows(self.keys, step)
             return self._insert(step)
         except SeedFailed:
             raise
         except Exception as exc:
-            raise SeedFailed(self._failure(step, exc)) from exc
-
-    def _failure(self, step, exc, where="rows"):
-        module = f" (seed module {step.seed.module}, {where})" if step.seed else ""
-        return (
-            f"Seeding {step.label} failed{module}: {type(exc).__name__}: {exc}".strip()
-        )
+            raise SeedFailed(failure(step, exc)) from exc
 
     def _context(self, step, batch=""):
         label = step.label
@@ -330,7 +203,8 @@ class Run:
 
     def _insert(self, step):
         model = step.model
-        writer = Writer(self, step)
+        table = self.plan.tables[model]
+        writer = Writer(self.plan, step, table, self.keys, self.password)
         if step.seed is not None and step.seed.yields_rows:
             source = step.seed.rows(self._context(step)) or ()
             batches = _chunks(source, self.batch_size)
@@ -342,7 +216,7 @@ class Run:
             )
         total = 0
         needs_checks_off = (
-            writer.points_forward
+            table.points_forward
             and not self.connection.features.supports_forward_references
         )
         checks_off = (
@@ -359,7 +233,10 @@ class Run:
                 self.reporter.advance(step, len(partials))
         if needs_checks_off:
             self.unchecked_tables.extend(t._meta.db_table for t in tables_of(model))
-        writer.close()
+        new_keys, backfills = writer.close()
+        # Keys now come from the pools; the previews were for the step.
+        self.keys.step_done(model, new_keys)
+        self.pending_backfills.extend(backfills)
         return total
 
     def _backfill(self):
@@ -367,18 +244,18 @@ class Run:
         still = []
         for field, model, keys in self.pending_backfills:
             target = field.related_model._meta.concrete_model
-            if target not in self.done:
+            if target not in self.keys.done:
                 still.append((field, model, keys))
                 continue
-            values = self.values_of(field)
+            values = self.keys.values_of(field)
             if not len(values):
                 continue
             rng = rng_for(self.plan.seed, model._meta.label, field.name, "backfill")
             keys = [key for key in keys if rng.random() < self.ratio]
-            if (field.attname,) in unique_sets(field.model):
+            if (field.attname,) in self._table(field.model).uniques:
                 # A one-to-one key: each target at most once, and none that
                 # a row of an earlier run already holds.
-                used = set(self.stored(field.model, field))
+                used = set(self.keys.stored(field.model, field))
                 free = [value for value in values if value not in used]
                 rng.shuffle(free)
                 pairs = list(zip(free, keys))
@@ -388,18 +265,26 @@ class Run:
             update_rows(self.connection, field, self._without_repeats(field, pairs))
         self.pending_backfills = still
 
+    def _table(self, model):
+        """The plan's description of ``model``'s table; one of its own for a
+        table no step writes (the parent of a model seeded alone)."""
+        if model in self.plan.tables:
+            return self.plan.tables[model]
+        return describe(model, set(), self.plan.values, self.connection)
+
     def _without_repeats(self, field, pairs):
         """The (value, key) pairs that repeat no combination of a unique set
         holding ``field``; the rows of the others keep their NULL."""
         model = field.model
+        table = self._table(model)
         rules = [
             (names, None)
-            for names in unique_sets(model)
+            for names in table.uniques
             if len(names) > 1 and field.attname in names
         ]
         rules += [
             (names, predicate)
-            for names, predicate, _ in conditional_unique_sets(model)
+            for names, predicate, _ in table.conditional_uniques
             if field.attname in names
         ]
         if not rules:

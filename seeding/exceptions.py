@@ -27,3 +27,11 @@ class ProductionDatabase(SeedingError):
 
 class Locked(SeedingError):
     """Another seed or purge holds the database."""
+
+
+class PurgeFailed(SeedingError):
+    """The tables could not be read or emptied."""
+
+
+class Cancelled(SeedingError):
+    """The caller declined to go ahead; nothing was changed."""

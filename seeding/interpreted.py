@@ -14,7 +14,9 @@ from django.core.files.base import ContentFile
 from django.db import models
 
 from .conf import choice_key
-from .values import Choices, Column, Constant, File
+from .columns import Column
+from .text import File
+from .values import Choices, Constant
 
 #: What interpreted_column() returns for a field that is best left empty:
 #: the engine then writes its default, or NULL.

@@ -1,5 +1,6 @@
 """
-Primary keys: which table allocates them, and the pools children draw from.
+Primary keys: which table allocates them, the service that allocates and
+previews them in a run, and the pools children draw from.
 
 A pool holds a key per row of its table for the whole run, so large pools
 keep their keys packed: consecutive integers as a range, other integers in
@@ -10,6 +11,11 @@ of objects.
 import math
 import uuid
 from array import array
+
+from django.db import models
+
+from .columns import rng_for
+from .values import column_for
 
 #: Larger means more children on few parents; 1 would be uniform.
 SKEW = 2.0
@@ -174,3 +180,151 @@ def coalesce(parts):
     if all(isinstance(p, UUIDs) for p in parts):
         return UUIDs(b"".join(p.data for p in parts))
     return [key for part in parts for key in part]
+
+
+class KeyService:
+    """
+    The keys of one run: integer keys allocated from each table's maximum,
+    the pools of keys that children draw from, and the previews of the keys
+    (and ``to_field`` columns) of rows still to be inserted, so that keys
+    can point forward at them.
+    """
+
+    def __init__(self, plan, values):
+        self.plan = plan
+        self.using = plan.using
+        self.seed = plan.seed
+        self.values = values
+        self.batch_size = plan.config.batch_size
+        self.pools = {}
+        self.next_pk = {}
+        self.previews = {}
+        self.done = set()
+
+    def step_done(self, model, new_keys):
+        """``model``'s rows are in: ``new_keys`` ({root: keys}) join the pools
+        of every table they key, and keys come from the pools from now on."""
+        for root, keys in new_keys.items():
+            for table in [model, *model._meta.get_parent_list()]:
+                if root_of(table) is root:
+                    self.pool(table).add(keys)
+        self.done.add(model)
+        self.previews.pop(model, None)
+
+    def previews_of(self, model):
+        """{attname: values} decided so far for ``model``'s rows to come."""
+        return self.previews.get(model, {})
+
+    def pool(self, model):
+        model = model._meta.concrete_model
+        if model not in self.pools:
+            pool = Pool()
+            existing = self.plan.existing.get(model)
+            if existing is None:
+                existing = model._base_manager.using(self.using).count()
+            if existing:
+                pool.add(
+                    pack(
+                        list(
+                            model._base_manager.using(self.using)
+                            .order_by("pk")
+                            .values_list("pk", flat=True)
+                        )
+                    )
+                )
+            self.pools[model] = pool
+        return self.pools[model]
+
+    def allocate(self, root, n):
+        """Reserve n integer keys of ``root``'s table; return them as a range."""
+        if root not in self.next_pk:
+            top = root._base_manager.using(self.using).aggregate(top=models.Max("pk"))[
+                "top"
+            ]
+            self.next_pk[root] = (top or 0) + 1
+        start = self.next_pk[root]
+        self.next_pk[root] += n
+        return range(start, start + n)
+
+    def values_of(self, field):
+        """What a key through ``field`` can hold now: the values of its target
+        column in the rows that exist."""
+        target = field.related_model._meta.concrete_model
+        column = field.target_field
+        if column.primary_key:
+            return self.pool(target)
+        values = Pool()
+        values.add(self.stored(target, column))
+        return values
+
+    def targets(self, field):
+        """What a key through ``field`` may hold: the values of the rows that
+        exist and, while the target's step is still to come, of the rows it
+        will insert (a key that points forward)."""
+        target = field.related_model._meta.concrete_model
+        values = self.values_of(field)
+        if target in self.done or self.plan.step(target) is None:
+            return values
+        both = Pool()
+        both.add(values)
+        both.add(self.preview(target, field.target_field))
+        return both
+
+    def preview(self, model, column):
+        """The values of ``column`` that a planned model's rows will get,
+        decided before they are inserted so that keys can point at them."""
+        decided = self.previews.setdefault(model, {})
+        if column.attname not in decided:
+            count = self.plan.step(model).count
+            if column.primary_key:
+                decided[column.attname] = pack(self._new_keys(model, count))
+            elif (values := column_for(column, self.values)) is None:
+                decided[column.attname] = []  # The new rows hold NULL there.
+            else:
+                decided[column.attname] = self.distinct(
+                    values,
+                    rng_for(self.seed, model._meta.label, column.name),
+                    self.plan.existing.get(model, 0),
+                    count,
+                    set(self.stored(model, column)),
+                )
+        return decided[column.attname]
+
+    def _new_keys(self, model, n):
+        """Primary keys for n new rows of ``model``."""
+        root = root_of(model)
+        if is_auto(root):
+            return self.allocate(root, n)
+        held = set(self.pool(root))
+        rng = rng_for(self.seed, model._meta.label, "pk")
+        pk = root._meta.pk
+        if pk.is_relation:
+            # A one-to-one primary key: keys of the target no row holds yet.
+            free = [key for key in self.targets(pk) if key not in held]
+            rng.shuffle(free)
+            return free[:n]
+        column = column_for(pk, self.values)
+        return self.distinct(column, rng, self.plan.existing.get(root, 0), n, held)
+
+    def distinct(self, column, rng, offset, n, taken):
+        """n distinct values of ``column`` from index ``offset`` on, none taken."""
+        parts, found, index = [], 0, offset
+        while found < n:
+            # A batch at a time, packed once they are many: a large step's
+            # keys as objects would be the largest thing in memory.
+            wanted = min(n - found, self.batch_size)
+            values = [v for v in column.distinct(rng, index, wanted) if v not in taken]
+            parts.append(pack(values, n))
+            found += len(values)
+            # The next indices, none skipped: a short column has few to spare.
+            index += wanted
+        return coalesce(parts)
+
+    def stored(self, model, column):
+        """The values of ``column`` in ``model``'s rows, NULL aside."""
+        return list(
+            model._base_manager.using(self.using)
+            .exclude(**{f"{column.attname}__isnull": True})
+            .order_by("pk")
+            .values_list(column.attname, flat=True)
+        )

@@ -11,7 +11,6 @@ from functools import cached_property
 from django.db import DatabaseError, connections
 
 from . import registry
-from .constraints import WrittenRules, check_conditions
 from .exceptions import ConfigurationError, SeedingError
 from .graph import DependencyGraph, UnbreakableCycle
 from .introspection import (
@@ -19,14 +18,15 @@ from .introspection import (
     classify,
     count_rows,
     forward_relations,
-    generic_foreign_keys,
     parse_labels,
     through_owner,
 )
+from .columns import ValueContext
 from .keys import is_auto
 from .skips import leave_out, without_cycles
 from .structures import structures_of
-from .values import ValueContext, column_for
+from .tables import describe
+from .values import column_for
 
 
 @dataclass
@@ -69,6 +69,8 @@ class Plan:
     existing: dict
     #: Existing rows whose column a to_field key names is NULL, per column.
     null_targets: dict = field(default_factory=dict)
+    #: {model: tables.Table}, read by the feasibility checks and the run.
+    tables: dict = field(default_factory=dict)
     problems: list = field(default_factory=list)
     cautions: list = field(default_factory=list)
     #: The models left out of the run (skips.Skip), planned or failed.
@@ -180,62 +182,14 @@ def build_plan(
         )
     registry.autodiscover()
     seeds = registry.site.seeds()
-    treatments = classify(using, config, only, exclude)
-    config_counts = {}
-    for label, count in config.counts.items():
-        models = parse_labels([label])
-        if len(models) != 1:
-            raise ConfigurationError(
-                f"SEEDING['COUNTS'] names {label!r}, which is not one model."
-            )
-        config_counts[models.pop()] = count
-    existing = _row_counts(
-        using,
-        [
-            m
-            for m, t in treatments.items()
-            if t.seeded or t in (Treatment.REUSED, Treatment.NOT_SELECTED)
-        ],
-    )
-    _pull_in_dependencies(treatments, existing)
-    for model, treatment in treatments.items():
-        if treatment.seeded and model in seeds:
-            treatments[model] = (
-                Treatment.RECIPE if treatment is Treatment.AUTO else treatment
-            )
-
+    treatments, existing = _treatments(using, config, only, exclude, seeds)
     seeded = [m for m, t in treatments.items() if t.seeded]
     explicit = {
-        **{m: round(c * scale) for m, c in config_counts.items()},
+        **{m: round(c * scale) for m, c in _config_counts(config).items()},
         **(counts or {}),
     }
-    steps = {}
-    for model in seeded:
-        steps[model] = Step(
-            model,
-            treatments[model],
-            seeds.get(model),
-            None,
-            existing.get(model, 0),
-            structures=structures_of(model),
-        )
-    resolving = set()
-
-    def count_of(model):
-        step = steps.get(model)
-        if step is None:
-            return 0
-        if step.count is None and model not in resolving:
-            resolving.add(model)
-            step.count = _count(step, explicit, config, scale, count_of)
-        return step.count or 0
-
-    for model in seeded:
-        count_of(model)
-        if top_up and steps[model].count is not None:
-            steps[model].count = max(0, steps[model].count - steps[model].existing)
-        _describe_structures(steps[model])
-
+    steps = _steps(seeded, treatments, seeds, existing)
+    _count_steps(steps, explicit, config, scale, top_up)
     plan = Plan(
         using,
         seed,
@@ -268,23 +222,99 @@ def build_plan(
         return plan
     plan.graph = graph
     plan.steps = [steps[m] for m in graph.order]
-
-    def check():
-        # A clamp can starve a model checked earlier (one that points forward
-        # into it): repeat until no count moves.
-        for _ in range(len(plan.steps) + 1):
-            counts = [step.count for step in plan.steps]
-            plan.problems.clear()
-            plan.cautions.clear()
-            plan.refused.clear()
-            _check_feasibility(plan, explicit, seeds)
-            if counts == [step.count for step in plan.steps]:
-                break
-
-    check()
+    forward = {e.field for e in graph.forward}
+    plan.tables = {
+        step.model: describe(step.model, forward, plan.values, connections[using])
+        for step in plan.steps
+    }
+    _settle_counts(plan, explicit, seeds)
     if not strict:
-        leave_out(plan, check)
+        leave_out(plan, lambda: _settle_counts(plan, explicit, seeds))
+    # Text pools are sized by the rows they fill, now known; the columns
+    # draw them during the run.
+    plan.values.rows.update({step.model: step.count for step in plan.steps})
     return plan
+
+
+def _config_counts(config):
+    """SEEDING['COUNTS'] as {model: rows}."""
+    config_counts = {}
+    for label, count in config.counts.items():
+        models = parse_labels([label])
+        if len(models) != 1:
+            raise ConfigurationError(
+                f"SEEDING['COUNTS'] names {label!r}, which is not one model."
+            )
+        config_counts[models.pop()] = count
+    return config_counts
+
+
+def _treatments(using, config, only, exclude, seeds):
+    """{model: Treatment}, dependencies pulled in, and the rows tables hold."""
+    treatments = classify(using, config, only, exclude)
+    existing = _row_counts(
+        using,
+        [
+            m
+            for m, t in treatments.items()
+            if t.seeded or t in (Treatment.REUSED, Treatment.NOT_SELECTED)
+        ],
+    )
+    _pull_in_dependencies(treatments, existing)
+    for model, treatment in treatments.items():
+        if treatment.seeded and model in seeds:
+            treatments[model] = (
+                Treatment.RECIPE if treatment is Treatment.AUTO else treatment
+            )
+    return treatments, existing
+
+
+def _steps(seeded, treatments, seeds, existing):
+    """A Step per seeded model, its count still to decide."""
+    return {
+        model: Step(
+            model,
+            treatments[model],
+            seeds.get(model),
+            None,
+            existing.get(model, 0),
+            structures=structures_of(model),
+        )
+        for model in seeded
+    }
+
+
+def _count_steps(steps, explicit, config, scale, top_up):
+    """Give each step its count; one counted per another's rows counts that one first."""
+    resolving = set()
+
+    def count_of(model):
+        step = steps.get(model)
+        if step is None:
+            return 0
+        if step.count is None and model not in resolving:
+            resolving.add(model)
+            step.count = _count(step, explicit, config, scale, count_of)
+        return step.count or 0
+
+    for model, step in steps.items():
+        count_of(model)
+        if top_up and step.count is not None:
+            step.count = max(0, step.count - step.existing)
+        _describe_structures(step)
+
+
+def _settle_counts(plan, explicit, seeds):
+    """Check feasibility until no count moves: a clamp can starve a model
+    checked earlier (one that points forward into it)."""
+    for _ in range(len(plan.steps) + 1):
+        counts = [step.count for step in plan.steps]
+        plan.problems.clear()
+        plan.cautions.clear()
+        plan.refused.clear()
+        _check_feasibility(plan, explicit, seeds)
+        if counts == [step.count for step in plan.steps]:
+            break
 
 
 def _describe_structures(step):
@@ -368,117 +398,132 @@ def _count(step, explicit, config, scale, count_of):
 
 def _check_feasibility(plan, explicit, seeds):
     """Clamp automatic counts to what the schema allows; report the rest."""
-    context = plan.values
-    forward = {e.field for e in plan.graph.forward}
     for step in plan.steps:
-        model, label = step.model, step.label
-        fixed = model in explicit or step.seed is not None
-        limits = []
-        gfk_fields = {
-            f for g in generic_foreign_keys(model) for f in (g.ct_field, g.fk_field)
-        }
-        for relation in forward_relations(model):
-            if relation.remote_field.parent_link or relation.name in gfk_fields:
-                continue
-            target = relation.related_model._meta.concrete_model
-            if target is model:
-                continue
-            rows = plan.pointable_rows(relation)
-            if rows is None:
-                continue
-            if rows == 0 and not relation.null:
-                limits.append(
-                    (
-                        0,
-                        f"{label}.{relation.name} needs rows of {target._meta.label}, which has none and is not seeded",
-                    )
-                )
-            if relation.unique and not relation.null and step.count is not None:
-                owner = relation.model._meta.concrete_model
-                free = rows - _held_before(plan, owner, step)
-                limits.append(
-                    (
-                        free,
-                        f"{label}.{relation.name} is one-to-one with {target._meta.label}: {free} rows free for {step.count}",
-                    )
-                )
-        rules = WrittenRules(model, context.connection)
-        nulls_equal = rules.nulls_equal
-        for names in [*_drawn_key(model), *rules.sets]:
-            capacity = 1
-            for name in names:
-                field_ = model._meta.get_field(_field_name(model, name))
-                if field_.is_relation:
-                    rows = plan.pointable_rows(field_)
-                    if rows is None:
-                        capacity = None
-                        break
-                    if field_.null and len(names) == 1:
-                        # NULLs never collide, so a nullable one-to-one key
-                        # has no cap, unless they count as equal: one more.
-                        if frozenset(names) not in nulls_equal:
-                            capacity = None
-                            break
-                        rows += 1
-                    capacity *= rows
-                else:
-                    column = column_for(field_, context)
-                    size = column.capacity() if column else None
-                    if size is None:
-                        capacity = None
-                        break
-                    capacity *= size
-            if capacity is not None and step.count is not None:
-                owner = rules.owners.get(names, model)
-                limits.append(
-                    (
-                        capacity - _held_before(plan, owner, step),
-                        f"unique ({', '.join(names)}) of {label} allows {capacity} rows",
-                    )
-                )
-        recipe = step.recipe_names
-        for field_ in model._meta.concrete_fields:
-            if (
-                field_.is_relation
-                or field_.primary_key
-                or field_ in forward
-                or getattr(field_, "generated", False)
-            ):
-                continue
-            if (
-                field_.null
-                or field_.has_default()
-                or field_.name in recipe
-                or field_.attname in recipe
-            ):
-                continue
-            if column_for(field_, context) is None:
-                plan.refuse(
-                    model,
-                    f"{label}.{field_.name}: no value for a required "
-                    f"{type(field_).__name__} (a kind seeding does not know, or "
-                    f"validators and check constraints that allow none); "
-                    f"give it a default or a recipe value in a seeds module.",
-                    f"a recipe value for {field_.name} in a seeds module, "
-                    f"SEEDING['CHOICES'] for {label}.{field_.name}, or -e {label}",
-                )
-        _, unsupported = check_conditions(model)
-        for constraint in unsupported:
+        table = plan.tables[step.model]
+        limits = [*_key_limits(plan, step, table), *_unique_limits(plan, step, table)]
+        _check_required_values(plan, step, table)
+        for constraint in table.unsupported_checks:
             plan.cautions.append(
-                f"{label}: check constraint {constraint.name} is not evaluated before "
-                f"insert; rows that break it make the run fail."
+                f"{step.label}: check constraint {constraint.name} is not evaluated "
+                f"before insert; rows that break it make the run fail."
             )
+        fixed = step.model in explicit or step.seed is not None
         for limit, reason in limits:
             if step.count is not None and step.count > limit:
                 if fixed:
                     plan.refuse(
-                        model,
-                        f"{label}: {step.count} rows planned, but {reason}.",
-                        f"--count {label}={max(limit, 0)}, or -e {label}",
+                        step.model,
+                        f"{step.label}: {step.count} rows planned, but {reason}.",
+                        f"--count {step.label}={max(limit, 0)}, or -e {step.label}",
                     )
                 else:
                     step.notes.append(f"{step.count} -> {max(limit, 0)} rows: {reason}")
                     step.count = max(limit, 0)
+
+
+def _key_limits(plan, step, table):
+    """(rows, reason) limits that the rows keys can point at put on the step."""
+    model, label = step.model, step.label
+    limits = []
+    for relation in forward_relations(model):
+        if relation.remote_field.parent_link or relation.attname in table.gfk_columns:
+            continue
+        target = relation.related_model._meta.concrete_model
+        if target is model:
+            continue
+        rows = plan.pointable_rows(relation)
+        if rows is None:
+            continue
+        if rows == 0 and not relation.null:
+            limits.append(
+                (
+                    0,
+                    f"{label}.{relation.name} needs rows of {target._meta.label}, which has none and is not seeded",
+                )
+            )
+        if relation.unique and not relation.null and step.count is not None:
+            owner = relation.model._meta.concrete_model
+            free = rows - _held_before(plan, owner, step)
+            limits.append(
+                (
+                    free,
+                    f"{label}.{relation.name} is one-to-one with {target._meta.label}: {free} rows free for {step.count}",
+                )
+            )
+    return limits
+
+
+def _unique_limits(plan, step, table):
+    """(rows, reason) limits that the step's unique rules put on it."""
+    model = step.model
+    limits = []
+    for names in [*_drawn_key(model), *table.uniques]:
+        capacity = 1
+        for name in names:
+            field_ = model._meta.get_field(_field_name(model, name))
+            if field_.is_relation:
+                rows = plan.pointable_rows(field_)
+                if rows is None:
+                    capacity = None
+                    break
+                if field_.null and len(names) == 1:
+                    # NULLs never collide, so a nullable one-to-one key
+                    # has no cap, unless they count as equal: one more.
+                    if frozenset(names) not in table.nulls_equal:
+                        capacity = None
+                        break
+                    rows += 1
+                capacity *= rows
+            else:
+                column = _column(plan, table, field_)
+                size = column.capacity() if column else None
+                if size is None:
+                    capacity = None
+                    break
+                capacity *= size
+        if capacity is not None and step.count is not None:
+            owner = table.unique_owners.get(names, model)
+            limits.append(
+                (
+                    capacity - _held_before(plan, owner, step),
+                    f"unique ({', '.join(names)}) of {step.label} allows {capacity} rows",
+                )
+            )
+    return limits
+
+
+def _check_required_values(plan, step, table):
+    """A problem for each required field the engine has no value for."""
+    recipe = step.recipe_names
+    for field_ in table.fields:
+        if field_.is_relation or field_.primary_key:
+            continue
+        if (
+            field_.null
+            or field_.has_default()
+            or field_.name in recipe
+            or field_.attname in recipe
+        ):
+            continue
+        if _column(plan, table, field_) is None:
+            label = step.label
+            plan.refuse(
+                step.model,
+                f"{label}.{field_.name}: no value for a required "
+                f"{type(field_).__name__} (a kind seeding does not know, or "
+                f"validators and check constraints that allow none); "
+                f"give it a default or a recipe value in a seeds module.",
+                f"a recipe value for {field_.name} in a seeds module, "
+                f"SEEDING['CHOICES'] for {label}.{field_.name}, or -e {label}",
+            )
+
+
+def _column(plan, table, field_):
+    """The run's Column of ``field_``; one of its own for a column the table
+    leaves out (a primary key, a generic relation's object id)."""
+    if field_.attname in table.columns:
+        return table.columns[field_.attname]
+    return column_for(field_, plan.values)
 
 
 def _held_before(plan, table, step):

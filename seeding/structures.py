@@ -24,8 +24,8 @@ from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.db import connections, models
 
-from .batches import update_rows
-from .values import rng_for
+from .inserts import update_rows
+from .columns import rng_for
 
 #: Nodes in one generated tree, at most.
 TREE_SIZE = 8

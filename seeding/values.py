@@ -1,87 +1,27 @@
 """
 Values for fields: realistic, fast, reproducible, and unique where required.
 
-A :class:`Column` generates the values of one field a batch at a time. Text
-comes from pools of Faker values, drawn once per field with a Faker seeded by
-(seed, model, field) and then sampled, which is what makes it fast: Faker is
-slower than the database. Every random draw comes from a ``random.Random``
-seeded by its position (seed, model, field, batch), so adding a model or a
-field to a project does not reshuffle the values of any other.
+A :class:`Column` generates the values of one field a batch at a time:
+numbers and moments within the ranges their names, validators and check
+constraints allow, and the other built-in types; text is in ``text``. The
+field's class decides the column, in :func:`column_for`.
 """
 
 import datetime
 import decimal
 import ipaddress
-import itertools
 import math
 import random
 import re
-import unicodedata
 import uuid
-from collections import OrderedDict
 from functools import cached_property
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from faker import Faker
 
+from .columns import Column, below
 from .constraints import bounds
-
-#: Faker values drawn per text column; fewer for a model of few rows.
-POOL_SIZE = 512
-SMALL_POOL = 64
-
-PERSON_MODELS = re.compile(
-    r"user|person|people|student|teacher|guardian|parent|customer|client|author|"
-    r"employee|staff|member|contact|profile|patient|owner|account",
-    re.I,
-)
-
-
-def rng_for(*position):
-    """A Random seeded by a position such as (seed, label, field, batch)."""
-    # String seeds are hashed with SHA-512: stable across processes, unlike hash().
-    return random.Random(":".join(str(p) for p in position))
-
-
-def _below(rng, span, n):
-    """n whole numbers in [0, span), evenly spread."""
-    if span > 2**52:
-        return [rng.randrange(span) for _ in range(n)]
-    # A scaled random() costs a quarter of randrange(), and is as even for
-    # spans this far below the 53 bits of a float.
-    random = rng.random
-    return [int(random() * span) for _ in range(n)]
-
-
-class Column:
-    """The values of one field; subclasses say how they are drawn."""
-
-    #: The finite list of values the field can take, when it is bounded.
-    domain = None
-
-    def __init__(self, field, context):
-        self.field = field
-        self.context = context
-
-    def sample(self, rng, n):
-        return [self.one(rng) for _ in range(n)]
-
-    def one(self, rng):
-        raise NotImplementedError
-
-    def distinct(self, rng, start, n):
-        """n values that differ from each other and from every other index."""
-        if self.domain is not None:
-            return [self.domain[i] for i in range(start, start + n)]
-        return [self.nth(rng, i) for i in range(start, start + n)]
-
-    def nth(self, rng, index):
-        raise NotImplementedError
-
-    def capacity(self):
-        """How many distinct values the column can produce, None if unbounded."""
-        return None if self.domain is None else len(self.domain)
+from .text import Email, File, Text, text_provider
 
 
 class Constant(Column):
@@ -120,7 +60,7 @@ class Integer(Column):
         self.low, self.high, self.limit = low, high, limit
 
     def sample(self, rng, n):
-        return [self.low + k for k in _below(rng, self.high - self.low + 1, n)]
+        return [self.low + k for k in below(rng, self.high - self.low + 1, n)]
 
     def nth(self, rng, index):
         return self.low + index
@@ -139,7 +79,7 @@ class Decimal(Column):
 
     def sample(self, rng, n):
         low, quantum = self.low, self.quantum
-        steps = _below(rng, self.steps + 1, n)
+        steps = below(rng, self.steps + 1, n)
         if not low:
             return [quantum * k for k in steps]
         return [low + quantum * k for k in steps]
@@ -209,9 +149,9 @@ class Moment(Column):
         span = self.high - self.low + 1
         if self.is_datetime:
             start, second = self.start, self.unit
-            return [start + second * s for s in _below(rng, span, n)]
+            return [start + second * s for s in below(rng, span, n)]
         first, day = self.start.toordinal(), datetime.date.fromordinal
-        return [day(first + d) for d in _below(rng, span, n)]
+        return [day(first + d) for d in below(rng, span, n)]
 
     def nth(self, rng, index):
         first, step = self._counting
@@ -290,9 +230,11 @@ class Binary(Column):
 
 
 class JSON(Column):
-    def __init__(self, field, context):
-        super().__init__(field, context)
-        self.words = Text.pool_of(context, field, "word")
+    @cached_property
+    def words(self):
+        # Drawn on first use, as a text pool is: its size follows the rows,
+        # which the plan does not know yet when it asks for the column.
+        return Text.pool_of(self.context, self.field, "word")
 
     def one(self, rng):
         return {
@@ -302,170 +244,6 @@ class JSON(Column):
 
     def nth(self, rng, index):
         return {"id": index, **self.one(rng)}
-
-
-class Text(Column):
-    """Text drawn from a pool of Faker values, cut to max_length."""
-
-    def __init__(self, field, context, provider, separator="-"):
-        super().__init__(field, context)
-        self.provider = provider
-        self.separator = separator
-        self.max_length = getattr(field, "max_length", None)
-
-    @cached_property
-    def pool(self):
-        # Drawn on first use: planning asks columns for their capacity only,
-        # which needs no pool unless max_length is a few characters.
-        # A short column's capacity is its pool: always draw the full pool,
-        # so that the plan (which knows no rows yet) and the run agree on it.
-        size = POOL_SIZE if self._short() else None
-        pool = self.pool_of(
-            self.context, self.field, self.provider, self.max_length, size
-        )
-        # Past the pool, index i is a pool value + separator + hex(i): a pool
-        # value of that shape, for an i the pool does not reach, would repeat
-        # it. Dropping one lowers the first index past the pool: check again.
-        while True:
-            kept = [v for v in pool if not self._shaped_past(v, len(pool))]
-            if len(kept) == len(pool):
-                return pool
-            pool = kept or ["x"]
-
-    @staticmethod
-    def pool_of(context, field, provider, max_length=None, size=None):
-        faker = context.faker_for(field)
-        size = size or context.pool_size(field)
-        if provider in COMPOSED:
-            drawn = COMPOSED[provider](faker, size)
-        elif callable(provider):
-            drawn = [provider(faker) for _ in range(size)]
-        else:
-            make = getattr(faker, provider)
-            drawn = [make() for _ in range(size)]
-        values = []
-        for value in drawn:
-            value = str(value)
-            if max_length:
-                value = value[:max_length].rstrip()
-            values.append(value)
-        # Distinct, in draw order: the unique suffix scheme relies on it.
-        # Distinct as MySQL's default collations compare, too, regardless of
-        # case and accents, or "Anna" and "anna" would break a unique rule.
-        distinct = {}
-        for value in values:
-            if value:
-                distinct.setdefault(folded(value), value)
-        return list(distinct.values()) or ["x"]
-
-    def sample(self, rng, n):
-        return rng.choices(self.pool, k=n)
-
-    def distinct(self, rng, start, n):
-        pool = self.pool
-        size = len(pool)
-        if start + n <= size:
-            return pool[start : start + n]
-        past = self._past_pool
-        return pool[start:size] + [past(i) for i in range(max(start, size), start + n)]
-
-    def nth(self, rng, index):
-        if index < len(self.pool):
-            return self.pool[index]
-        return self._past_pool(index)
-
-    def _past_pool(self, index):
-        # The suffix encodes the whole index, so values stay distinct even
-        # when max_length cuts two pool values to the same prefix.
-        pool = self.pool
-        return self.decorate(pool[index % len(pool)], f"{self.separator}{index:x}")
-
-    def decorate(self, value, suffix):
-        if self.max_length:
-            value = value[: self.max_length - len(suffix)]
-        return value + suffix
-
-    def _shaped_past(self, value, size):
-        """Whether ``value`` reads as the value of an index from ``size`` on:
-        it ends in the separator and that index in hex."""
-        _, separator, tail = folded(value).rpartition(self.separator)
-        if not separator or not tail or not set(tail) <= HEX_DIGITS:
-            return False
-        index = int(tail, 16)
-        return index >= size and tail == f"{index:x}"
-
-    def capacity(self):
-        if not self.max_length:
-            return None
-        if not self._short():
-            return self._suffixed()  # No pool is larger: no need to draw one.
-        return max(len(self.pool), self._suffixed())
-
-    def _suffixed(self):
-        # Past the pool, only indices whose suffix fits in max_length give a
-        # value that fits: the suffix is never cut, or values would repeat.
-        return 16 ** (self.max_length - len(self.separator))
-
-    def _short(self):
-        return bool(self.max_length) and self._suffixed() < POOL_SIZE
-
-
-def folded(text):
-    """``text`` as a case- and accent-insensitive collation compares it."""
-    if text.isascii():
-        return text.casefold()  # No accents to strip: skip the normalising.
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
-class Email(Text):
-    """
-    Emails; past the pool, the index is a plus address (ann+1ff@example.com).
-    The "+" keeps cut values apart: without it, "ann" + "d229" would repeat
-    "annd" + "229" once the local part is cut to make room.
-    """
-
-    def __init__(self, field, context, provider):
-        super().__init__(field, context, provider, separator="+")
-
-    def decorate(self, value, suffix):
-        local, _, domain = value.partition("@")
-        if not self.max_length:
-            return f"{local}{suffix}@{domain}"
-        # Cut the local part first, then, in a column too short for a whole
-        # address, the domain: the suffix and the "@" always stay.
-        local = local[: max(0, self.max_length - len(domain) - len(suffix) - 1)]
-        return f"{local}{suffix}@{domain}"[: self.max_length]
-
-    def _shaped_past(self, value, size):
-        return super()._shaped_past(value.partition("@")[0], size)
-
-
-class File(Text):
-    def __init__(self, field, context):
-        super().__init__(
-            field,
-            context,
-            lambda faker: faker.file_name(
-                category="image" if isinstance(field, models.ImageField) else None
-            ),
-        )
-        upload_to = getattr(field, "upload_to", "")
-        upload_to = upload_to if isinstance(upload_to, str) else ""
-        self.prefix = datetime.date(2000, 1, 1).strftime(upload_to).rstrip("/")
-
-    def sample(self, rng, n):
-        return [self.join(v) for v in super().sample(rng, n)]
-
-    def distinct(self, rng, start, n):
-        return [self.join(v) for v in super().distinct(rng, start, n)]
-
-    def nth(self, rng, index):
-        return self.join(super().nth(rng, index))
-
-    def join(self, name):
-        path = f"{self.prefix}/{name}" if self.prefix else name
-        return path[-self.max_length :] if self.max_length else path
 
 
 class HStore(JSON):
@@ -519,72 +297,6 @@ class Array(Column):
         return self.base.distinct(rng, index, 1)
 
 
-def _paragraphs(faker, size):
-    """
-    Faker's paragraphs, one to four of its sentences each, with the sentences
-    drawn once for the pool and combined: a paragraph costs a join.
-    """
-    sentences = [faker.sentence() for _ in range(max(16, size // 2))]
-    choices, randint = faker.random.choices, faker.random.randint
-    return [" ".join(choices(sentences, k=randint(1, 4))) for _ in range(size)]
-
-
-#: Providers whose pools are combined from parts, not drawn value by value.
-COMPOSED = {"paragraph": _paragraphs}
-
-LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-HEX_DIGITS = frozenset("0123456789abcdef")
-
-
-def _code(rng):
-    """A reference such as KX-4821-BQ."""
-    letters = "".join(rng.choices(LETTERS, k=4))
-    return f"{letters[:2]}-{rng.randrange(10000):04}-{letters[2:]}"
-
-
-#: Field names, or name patterns, and the Faker providers they mean.
-TEXT_BY_NAME = [
-    (r"first_?name|given_?name|forename", "first_name"),
-    (r"last_?name|surname|family_?name", "last_name"),
-    (r"full_?name|display_?name|contact_?name", "name"),
-    (r"user_?name|login|handle|nick_?name", "user_name"),
-    (r"e?mail(_address)?", "email"),
-    (r"phone(_number)?|mobile|telephone|tel|fax", "phone_number"),
-    (r"city|town", "city"),
-    (r"country", "country"),
-    (r"state|province|region", "state"),
-    (r"(street_)?address(_line_?1)?|street", "street_address"),
-    (r"address_line_?2", "secondary_address"),
-    (r"zip(_?code)?|post(al)?_?code", "postcode"),
-    (r"company|organi[sz]ation|employer|vendor|supplier", "company"),
-    (r"job(_title)?|occupation|position", "job"),
-    (r"url|website|homepage|link", "url"),
-    (r"domain(_name)?|host(name)?", "domain_name"),
-    (r"slug", "slug"),
-    (r"colou?r", "color_name"),
-    (r"currency(_code)?", "currency_code"),
-    (r"language|locale|lang", "language_code"),
-    (r"iban", "iban"),
-    (r"user_?agent", "user_agent"),
-    (r"location|place|venue|room", "city"),
-    (
-        r"title|subject|headline|heading|caption",
-        lambda f: f.sentence(nb_words=4).rstrip("."),
-    ),
-    (
-        r"description|body|content|text|notes?|comments?|bio|summary|message|objectives?|details?|remarks?",
-        "paragraph",
-    ),
-    (
-        r"reference|ref|code|number|sku|serial(_number)?|token|key",
-        lambda f: _code(f.random),
-    ),
-    (r"password", "password"),
-]
-TEXT_BY_NAME = [
-    (re.compile(rf"^({pattern})$", re.I), provider)
-    for pattern, provider in TEXT_BY_NAME
-]
 
 #: (name pattern, low, high) for numbers that mean something.
 NUMBER_BY_NAME = [
@@ -604,76 +316,6 @@ NUMBER_BY_NAME = [
 ]
 
 BIRTH = re.compile(r"^(date_of_birth|birth_?date|birthday|dob|born(_on)?)$", re.I)
-
-
-class ValueContext:
-    """What columns share in one run: the seed, the locale, the reference time."""
-
-    def __init__(self, seed, locale, now, connection, rows=None, choices=None):
-        self.seed = seed
-        self.locale = locale
-        self.now = now
-        self.connection = connection
-        #: {model: rows planned}, for pools no larger than a column needs.
-        self.rows = rows or {}
-        #: SEEDING['CHOICES']: the values of fields kept outside the schema.
-        self.choices = choices or {}
-
-    def pool_size(self, field):
-        """Twice the rows the field's model gets, within SMALL_POOL..POOL_SIZE."""
-        rows = self.rows.get(field.model)
-        if rows is None:
-            return POOL_SIZE
-        return min(POOL_SIZE, max(SMALL_POOL, 2 * rows))
-
-    @cached_property
-    def faker(self):
-        return fast_faker(self.locale)
-
-    def faker_for(self, field):
-        # One instance, reseeded per field: a fresh one draws exactly the
-        # same values, and creating it costs more than most pools.
-        faker = self.faker
-        faker.seed_instance(f"{self.seed}:{field.model._meta.label}:{field.name}")
-        return faker
-
-
-def fast_faker(locale):
-    """A Faker of ``locale`` whose weighted lists are summed once, not per draw."""
-    faker = Faker(locale)
-    for provider in faker.providers:
-        _weigh_fast(provider)
-    return faker
-
-
-def _weigh_fast(provider):
-    """
-    Let ``provider`` draw from weighted lists (names, in most locales) without
-    summing the weights of thousands of entries at every draw: they are summed
-    once. ``random.choices`` with the sums draws exactly what it draws with
-    the weights, so the values are Faker's own, at a fraction of the cost.
-    """
-    draw = provider.random_elements
-
-    def random_elements(
-        elements=("a", "b", "c"), length=None, unique=False, use_weighting=None
-    ):
-        if use_weighting is None:
-            use_weighting = provider.__use_weighting__
-        if length is None or unique or not use_weighting:
-            return draw(elements, length, unique, use_weighting)
-        if not isinstance(elements, OrderedDict):
-            return draw(elements, length, unique, use_weighting)
-        sums = getattr(elements, "_seeding_sums", None)
-        if sums is None:
-            sums = elements._seeding_sums = (
-                tuple(elements),
-                list(itertools.accumulate(elements.values())),
-            )
-        keys, totals = sums
-        return provider.generator.random.choices(keys, cum_weights=totals, k=length)
-
-    provider.random_elements = random_elements
 
 
 def _number(kind, field, context, hard_low, hard_high, step):
@@ -755,22 +397,6 @@ HOUR = datetime.timedelta(hours=1)
 DAY = datetime.timedelta(days=1)
 
 
-def _text_provider(field):
-    for pattern, provider in TEXT_BY_NAME:
-        if pattern.match(field.name):
-            return provider
-    if field.name == "name" or field.name.endswith("_name"):
-        if PERSON_MODELS.search(field.model.__name__):
-            return "name"
-        return lambda f: (
-            f.catch_phrase().split(" ")[-1].capitalize() + " " + f.word().capitalize()
-        )
-    if isinstance(field, models.TextField):
-        return "paragraph"
-    if (field.max_length or 0) >= 60:
-        return "sentence"
-    return "word"
-
 
 BUILTIN_TYPES = {
     name: getattr(models, name)
@@ -795,9 +421,12 @@ def column_for(field, context):
     if column is None or type(field).__module__.startswith("django."):
         return column
     # A custom field may accept fewer values than the built-in it extends
-    # (a JSONField that takes only lists): probe one before trusting it.
+    # (a JSONField that takes only lists): probe one before trusting it. The
+    # probe is a column of its own: sampling draws a text column's pool, and
+    # the plan asks before the rows, which size the pool, are known.
+    probe = _column_for(field, context)
     try:
-        field.get_db_prep_save(column.sample(random.Random(0), 1)[0], context.connection)
+        field.get_db_prep_save(probe.sample(random.Random(0), 1)[0], context.connection)
     except (ValidationError, TypeError, ValueError):
         return None
     return column
@@ -857,7 +486,7 @@ def _column_for(field, context):
     if issubclass(base, models.SlugField):
         return Text(field, context, "slug")
     if issubclass(base, (models.CharField, models.TextField)):
-        provider = _text_provider(field)
+        provider = text_provider(field)
         if provider == "email":
             return Email(field, context, provider)
         return Text(field, context, provider)

@@ -55,7 +55,7 @@ PASSWORD = "correct-horse-battery-staple"
 def school(django_db_setup, django_db_blocker):
     """The demo project seeded once per class; rolled back after it."""
     with django_db_blocker.unblock(), transaction.atomic(using=USING):
-        call_command(*SEED, "--scale", str(SCALE), verbosity=0)
+        seeding.seed(USING, seed=7, scale=SCALE, exclude=["corpus"])
         yield USING
         transaction.set_rollback(True, using=USING)
 
@@ -696,7 +696,7 @@ def test_same_seed_gives_same_school():
 def test_seed_password_logs_in_to_admin(client, settings):
     """With SEEDING['PASSWORD'] set, a seeded administrator logs in to the admin."""
     settings.SEEDING = {**settings.SEEDING, "PASSWORD": PASSWORD}
-    call_command(*SEED, "--scale", "0.05", "--only", "school", verbosity=0)
+    seeding.seed(USING, seed=7, scale=0.05, only=["school"], exclude=["corpus"])
     admin = User.objects.filter(role="admin").first()
     assert client.login(username=admin.username, password=PASSWORD)
     assert client.get("/admin/").status_code == 200
@@ -707,7 +707,7 @@ def test_no_seed_password_no_login(client, settings, monkeypatch):
     """Without a seed password, no seeded user can log in."""
     monkeypatch.delenv("SEED_PASSWORD", raising=False)
     settings.SEEDING = {**settings.SEEDING, "PASSWORD": None}
-    call_command(*SEED, "--scale", "0.05", "--only", "school", verbosity=0)
+    seeding.seed(USING, seed=7, scale=0.05, only=["school"], exclude=["corpus"])
     users = list(User.objects.all())
     assert users and not any(user.has_usable_password() for user in users)
     assert not client.login(username=users[0].username, password=PASSWORD)

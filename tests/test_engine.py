@@ -190,11 +190,12 @@ def test_field_without_builtin_base_is_filled_by_its_internal_type(seeded_corpus
 def test_plan_names_a_required_field_it_cannot_fill(monkeypatch):
     """A required field of an unknown kind is a plan problem, not a crash."""
     from seeding import plan as planning
+    from seeding import tables
     from seeding.conf import get_config
 
-    real = planning.column_for
+    real = tables.column_for
     monkeypatch.setattr(
-        planning, "column_for", lambda field, ctx: None if field.name == "colour" else real(field, ctx)
+        tables, "column_for", lambda field, ctx: None if field.name == "colour" else real(field, ctx)
     )
     plan = planning.build_plan("default", get_config(), only=["corpus.Swatch"])
     assert any("corpus.Swatch.colour" in problem for problem in plan.problems)

@@ -6,6 +6,7 @@ from django.apps import apps
 from django.core.management import CommandError, call_command
 from django.db import connection
 
+import seeding
 from seeding.conf import get_config
 from seeding.report import build_report
 
@@ -19,7 +20,7 @@ pytestmark = [
 
 @pytest.fixture
 def listings():
-    call_command("seed", "--seed", "2", "--only", "pgcorpus", "--no-migrate", verbosity=0)
+    seeding.seed("default", seed=2, only=["pgcorpus"])
     return list(apps.get_model("pgcorpus.Listing").objects.all())
 
 
@@ -61,10 +62,11 @@ def test_a_unique_array_repeats_no_value(listings):
 def test_nulls_that_count_as_equal_appear_once_per_unique_set():
     """NULLS NOT DISTINCT (nulls_distinct=False): a NULL is a value that a
     unique set may hold once, alone or with the same other values."""
-    call_command(
-        "seed", "--seed", "2", "--only", "pgcorpus.Badge",
-        "--count", "pgcorpus.Badge=300", "--count", "pgcorpus.Listing=150",
-        "--no-migrate", verbosity=0,
+    seeding.seed(
+        "default",
+        seed=2,
+        only=["pgcorpus.Badge"],
+        counts={"pgcorpus.Badge": 300, "pgcorpus.Listing": 150},
     )
     Badge = apps.get_model("pgcorpus.Badge")
     assert Badge.objects.count() == 300
@@ -77,11 +79,11 @@ def test_nulls_that_count_as_equal_appear_once_per_unique_set():
 def test_keys_unique_on_their_own_hold_one_null_when_nulls_count_as_equal():
     """A nullable key alone in a NULLS NOT DISTINCT rule links each target
     once and is NULL in one row at most, to another model or to its own."""
-    call_command(
-        "seed", "--seed", "2",
-        "--only", "pgcorpus.Listing", "--only", "pgcorpus.Sponsorship",
-        "--count", "pgcorpus.Sponsorship=120", "--count", "pgcorpus.Listing=150",
-        "--no-migrate", verbosity=0,
+    seeding.seed(
+        "default",
+        seed=2,
+        only=["pgcorpus.Listing", "pgcorpus.Sponsorship"],
+        counts={"pgcorpus.Sponsorship": 120, "pgcorpus.Listing": 150},
     )
     Sponsorship = apps.get_model("pgcorpus.Sponsorship")
     assert Sponsorship.objects.count() == 120

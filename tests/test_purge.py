@@ -15,10 +15,10 @@ from model_bakery import baker
 from project.messaging.models import Conversation, Message, Participant
 from project.resources.models import Equipment, Resource, Room
 from project.school.models import Department, Subject, Teacher, User
+from seeding import api
 from seeding.conf import get_config
-from seeding.management.commands import purge as command_module
 from seeding.exceptions import ConfigurationError, PlanError
-from seeding.purge import count_rows, purge, purge_models
+from seeding.emptying import count_rows, purge, purge_models
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -231,7 +231,7 @@ def test_purge_works_inside_an_open_transaction(school, truncate):
 
 
 def test_purge_holds_the_database_lock_while_it_deletes(school, monkeypatch):
-    """The command deletes while holding safety.exclusive() on the database."""
+    """The command deletes while seeding.purge() holds safety.exclusive()."""
     seen = []
 
     @contextlib.contextmanager
@@ -240,7 +240,7 @@ def test_purge_holds_the_database_lock_while_it_deletes(school, monkeypatch):
         yield
         seen.append((alias, rows(User)))
 
-    monkeypatch.setattr(command_module, "exclusive", exclusive)
+    monkeypatch.setattr(api, "exclusive", exclusive)
     purge_command()
     (alias, users_before), (_, users_after) = seen
     assert (alias, users_after) == ("default", 0) and users_before > 0

@@ -7,7 +7,9 @@ import pytest
 from django.contrib.auth.models import Group
 from django.db import connection, models
 
-from seeding.values import POOL_SIZE, SMALL_POOL, ValueContext, column_for, folded
+from seeding.columns import POOL_SIZE, SMALL_POOL, ValueContext
+from seeding.text import folded
+from seeding.values import column_for
 
 NOW = datetime.datetime(2026, 6, 1, tzinfo=datetime.UTC)
 

@@ -1,11 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
-from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
+from django.db import DEFAULT_DB_ALIAS, connections
 
-from seeding.conf import get_config
-from seeding.exceptions import SeedingError
-from seeding.introspection import count_rows
-from seeding.purge import purge, purge_models
-from seeding.safety import exclusive, refuse_production
+import seeding
+from seeding.exceptions import Cancelled, SeedingError
 
 
 class Command(BaseCommand):
@@ -70,44 +67,22 @@ class Command(BaseCommand):
         alias = options["database"]
         if alias not in connections:
             raise CommandError(f"Unknown database '{alias}'.")
-        truncate = options["truncate"]
+        confirm = self.confirm(alias) if options["interactive"] else None
         try:
-            config = get_config()
-            refuse_production(config, alias, options["allow_production"])
-            models = purge_models(
+            purged = seeding.purge(
                 alias,
-                config,
                 only=options["only"],
                 exclude=options["exclude"],
+                truncate=options["truncate"],
                 include_framework=options["include_framework"],
+                allow_production=options["allow_production"],
+                confirm=confirm,
             )
-            rows = sum(count_rows(alias, models).values())
-        except SeedingError as exc:
-            raise CommandError(str(exc)) from exc
-        except DatabaseError as exc:
-            # Driver messages run over several lines; keep the error to one.
-            message = " ".join(str(exc).split())
-            raise CommandError(
-                f"Database '{alias}' couldn't be read; has it been migrated? {message}"
-            ) from exc
-
-        if options["interactive"] and not self.confirm(alias, rows, len(models)):
-            self.stdout.write("Purge cancelled.")
+        except Cancelled as exc:
+            self.stdout.write(str(exc))
             return
-
-        try:
-            with exclusive(alias):
-                purged = purge(alias, models, truncate=truncate)
         except SeedingError as exc:
             raise CommandError(str(exc)) from exc
-        except DatabaseError as exc:
-            kept = "every row is still in place"
-            if truncate and not connections[alias].features.can_rollback_ddl:
-                kept = "the tables truncated before the failure stay empty"
-            raise CommandError(
-                f"Database '{alias}' couldn't be purged ({kept}): {exc}"
-            ) from exc
-
         if options["verbosity"] >= 2:
             for model, count in purged.items():
                 self.stdout.write(f"  {model._meta.db_table}: {count} rows")
@@ -119,12 +94,16 @@ class Command(BaseCommand):
                 )
             )
 
-    def confirm(self, alias, rows, tables):
+    def confirm(self, alias):
         name = connections[alias].settings_dict["NAME"]
-        answer = input(
-            f"You have requested a purge of database '{alias}' ({name}).\n"
-            f"This will IRREVERSIBLY DESTROY {rows} rows in {tables} tables.\n"
-            "Are you sure you want to do this?\n\n"
-            "    Type 'yes' to continue, or 'no' to cancel: "
-        )
-        return answer == "yes"
+
+        def confirm(rows, tables):
+            answer = input(
+                f"You have requested a purge of database '{alias}' ({name}).\n"
+                f"This will IRREVERSIBLY DESTROY {rows} rows in {tables} tables.\n"
+                "Are you sure you want to do this?\n\n"
+                "    Type 'yes' to continue, or 'no' to cancel: "
+            )
+            return answer == "yes"
+
+        return confirm

@@ -5,15 +5,15 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
 
+import seeding
 from seeding import engine
 from seeding.conf import get_config
-from seeding.exceptions import SeedingError
-from seeding.introspection import count_rows
+from seeding.exceptions import PlanError, SeedingError
 from seeding.plan import build_plan, parse_counts
-from seeding.safety import exclusive, refuse_production
+from seeding.safety import refuse_production
 from seeding.skips import skip_table
 
 
@@ -57,6 +57,10 @@ class Command(BaseCommand):
             metavar="app_label[.Model]",
             help="An app_label or app_label.ModelName to leave alone. Can be used multiple times.",
         )
+        self.add_run_arguments(parser)
+
+    def add_run_arguments(self, parser):
+        """How the run goes, beside what it seeds."""
         parser.add_argument(
             "--database",
             default=DEFAULT_DB_ALIAS,
@@ -110,62 +114,51 @@ class Command(BaseCommand):
         if alias not in connections:
             raise CommandError(f"Unknown database {alias!r}.")
         self.verbosity = options["verbosity"]
-        seed = (
-            options["seed"]
-            if options["seed"] is not None
-            else secrets.randbelow(1_000_000)
+        selection = dict(
+            only=options["only"], exclude=options["exclude"], top_up=options["top_up"]
         )
         try:
-            config = get_config()
-            refuse_production(config, alias, options["allow_production"])
             counts = parse_counts(options["count"])
-            if options["migrate"] and not options["plan"]:
+            if options["plan"]:
+                return self.plan(alias, options, counts, selection)
+            if options["migrate"]:
+                refuse_production(get_config(), alias, options["allow_production"])
                 self.migrate(alias)
-            plan_options = dict(
-                seed=seed,
+            confirm = self.confirm_fresh(alias) if options["interactive"] else None
+            result = seeding.seed(
+                alias,
+                seed=options["seed"],
                 scale=options["scale"],
                 counts=counts,
-                only=options["only"],
-                exclude=options["exclude"],
-                top_up=options["top_up"],
+                fresh=options["fresh"],
+                allow_production=options["allow_production"],
+                superuser=options["superuser"],
                 strict=options["strict"],
+                confirm=confirm,
+                reporter=Progress(self),
+                **selection,
             )
-            if options["plan"]:
-                plan = build_plan(alias, config, **plan_options)
-                self.print_plan(plan)
-                if plan.problems:
-                    raise CommandError(
-                        f"The plan cannot run: {len(plan.problems)} problem(s)."
-                    )
-                self.refuse_skips(plan.skipped, "would skip")
-                return
-            # Plan under the lock, from the rows another run may just have
-            # added; purge in the seed's transaction, so that a failure keeps
-            # the rows --fresh would have removed.
-            with exclusive(alias), transaction.atomic(using=alias):
-                if options["fresh"]:
-                    self.purge(alias, config, options)
-                plan = build_plan(alias, config, **plan_options)
-                if plan.problems:
-                    raise CommandError(
-                        "The plan cannot run:\n  " + "\n  ".join(plan.problems)
-                    )
-                self.log(
-                    f"Seeding database '{alias}' with seed {seed} at scale {options['scale']:g}."
-                )
-                self.warn_about_password(config.password)
-                inserted = engine.seed(plan, Progress(self), strict=options["strict"])
-                if options["superuser"]:
-                    self.create_superuser(alias, config, options["superuser"])
+        except PlanError as exc:
+            raise CommandError(
+                "The plan cannot run:\n  " + "\n  ".join(exc.problems)
+            ) from exc
         except SeedingError as exc:
             raise CommandError(str(exc)) from exc
-        total = sum(inserted.values())
+        if result.superuser_created is not None:
+            name = options["superuser"]
+            self.log(
+                f"Created superuser {name!r} with the seed password."
+                if result.superuser_created
+                else f"Superuser {name!r} exists already."
+            )
+        inserted = result.inserted
         self.log(
             self.style.SUCCESS(
-                f"Seeded {total:,} rows into {sum(1 for n in inserted.values() if n)} tables (seed {seed})."
+                f"Seeded {result.rows:,} rows into {sum(1 for n in inserted.values() if n)} "
+                f"tables (seed {result.seed})."
             )
         )
-        self.refuse_skips(plan.skipped, "skipped")
+        self.refuse_skips(result.plan.skipped, "skipped")
 
     def refuse_skips(self, skips, verb):
         """List the models left out, why, and their fixes; exit non-zero."""
@@ -181,6 +174,37 @@ class Command(BaseCommand):
             f"{'planned' if verb == 'would skip' else 'seeded'}.",
             returncode=1,
         )
+
+    def plan(self, alias, options, counts, selection):
+        """Print the plan; raise CommandError when it cannot run."""
+        config = get_config()
+        refuse_production(config, alias, options["allow_production"])
+        seed = options["seed"]
+        if seed is None:
+            seed = secrets.randbelow(1_000_000)
+        plan = build_plan(
+            alias,
+            config,
+            seed=seed,
+            scale=options["scale"],
+            counts=counts,
+            strict=options["strict"],
+            **selection,
+        )
+        self.print_plan(plan)
+        if plan.problems:
+            raise CommandError(f"The plan cannot run: {len(plan.problems)} problem(s).")
+        self.refuse_skips(plan.skipped, "would skip")
+
+    def confirm_fresh(self, alias):
+        def confirm(rows, tables):
+            answer = input(
+                f"--fresh deletes {rows:,} rows from {tables} tables of database "
+                f"'{alias}'. Type 'yes' to continue, or 'no' to cancel: "
+            )
+            return answer == "yes"
+
+        return confirm
 
     def warn_about_password(self, password):
         if self.verbosity < 1:
@@ -228,43 +252,6 @@ class Command(BaseCommand):
                 verbosity=max(0, self.verbosity - 1),
                 stdout=self.stdout,
             )
-
-    def purge(self, alias, config, options):
-        from seeding import purge
-
-        models = purge.purge_models(
-            alias, config, only=options["only"], exclude=options["exclude"]
-        )
-        rows = sum(count_rows(alias, models).values())
-        if options["interactive"] and rows:
-            answer = input(
-                f"--fresh deletes {rows:,} rows from {len(models)} tables of database "
-                f"'{alias}'. Type 'yes' to continue, or 'no' to cancel: "
-            )
-            if answer != "yes":
-                raise CommandError("Seeding cancelled.")
-        # MySQL's TRUNCATE commits; there DELETE stays in the transaction.
-        truncate = connections[alias].features.can_rollback_ddl
-        purge.purge(alias, models, truncate=truncate)
-        self.log(f"Purged {rows:,} rows.")
-
-    def create_superuser(self, alias, config, username):
-        from django.contrib.auth import get_user_model
-
-        if not config.password:
-            raise CommandError(
-                "--superuser needs SEED_PASSWORD (or SEEDING['PASSWORD']) to be set."
-            )
-        User = get_user_model()
-        manager = User._default_manager.db_manager(alias)
-        if manager.filter(**{User.USERNAME_FIELD: username}).exists():
-            self.log(f"Superuser {username!r} exists already.")
-            return
-        fields = {User.USERNAME_FIELD: username, "password": config.password}
-        if User.EMAIL_FIELD and User.EMAIL_FIELD != User.USERNAME_FIELD:
-            fields[User.EMAIL_FIELD] = f"{username}@example.com"
-        manager.create_superuser(**fields)
-        self.log(f"Created superuser {username!r} with the seed password.")
 
     def print_plan(self, plan):
         write = self.stdout.write
@@ -316,6 +303,15 @@ class Progress(engine.Reporter):
         self.command = command
         self.bar = None
         self.show_bar = command.verbosity >= 1 and sys.stderr.isatty()
+
+    def purged(self, rows):
+        self.command.log(f"Purged {rows:,} rows.")
+
+    def begin(self, plan):
+        self.command.log(
+            f"Seeding database '{plan.using}' with seed {plan.seed} at scale {plan.scale:g}."
+        )
+        self.command.warn_about_password(plan.config.password)
 
     def start(self, step):
         if self.show_bar and (step.count or 0) >= 5000:

@@ -52,6 +52,10 @@ class Command(BaseCommand):
                 "multiple times."
             ),
         )
+        self.add_output_arguments(parser)
+
+    def add_output_arguments(self, parser):
+        """What the report writes, and how it runs its checks."""
         parser.add_argument(
             "--format",
             choices=["text", "json"],

@@ -4,9 +4,9 @@ transaction, with foreign keys enforced again afterwards.
 
 ``purge_models()`` decides which tables go, ``introspection.count_rows()``
 says how many rows they hold, and ``purge()`` empties them. None of them takes the
-advisory lock or checks for a production database: the ``purge`` command
-does both (``seeding.safety``), and so must any other caller that is not
-already holding the lock, such as ``seed --fresh``.
+advisory lock or checks for a production database: ``seeding.purge()``
+does both (``seeding.safety``), and ``seeding.seed(fresh=True)`` calls them
+under the lock it holds.
 """
 
 from django.core.management.color import no_style
