@@ -84,12 +84,6 @@ class WrittenRules:
                     self.conditional.append(rule)
             nulls_equal |= nulls_equal_sets(table, connection)
         self.nulls_equal = frozenset(nulls_equal)
-        self.model = model
-
-    def inherited(self):
-        """The rules whose rows are an ancestor's table, held by other
-        models' rows as well as this one's."""
-        return {n: t for n, t in self.owners.items() if t is not self.model}
 
 
 def nulls_equal_sets(model, connection):
