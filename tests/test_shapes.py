@@ -17,6 +17,7 @@ from django.db.models import Count
 import seeding
 from project.school.models import User
 from seeding import registry
+from seeding.exceptions import SeedFailed
 from tests.shapes import models as shapes
 
 pytestmark = pytest.mark.django_db
@@ -295,3 +296,14 @@ def test_a_cycle_no_key_can_break_is_skipped_and_the_others_seeded(monkeypatch):
     assert "corpus.Egg " in errors and "corpus.Hen " in errors
     assert "cycle with no nullable key" in errors
     assert shapes.Sturdy.objects.count() == 20
+
+
+def test_the_python_api_skips_only_when_asked(failing):
+    only = ["shapes.Fragile", "shapes.FragileNote", "shapes.Sturdy"]
+    with pytest.raises(SeedFailed, match="shapes.Fragile"):
+        seeding.seed("default", seed=1, only=only)
+    assert not shapes.Sturdy.objects.exists()
+    result = seeding.seed("default", seed=1, only=only, strict=False)
+    skipped = [skip.label for skip in result.plan.skipped]
+    assert skipped == ["shapes.Fragile", "shapes.FragileNote"]
+    assert result.inserted[shapes.Sturdy] == 20
