@@ -55,7 +55,7 @@ PASSWORD = "correct-horse-battery-staple"
 def school(django_db_setup, django_db_blocker):
     """The demo project seeded once per class; rolled back after it."""
     with django_db_blocker.unblock(), transaction.atomic(using=USING):
-        seeding.seed(USING, seed=7, scale=SCALE, exclude=["corpus"])
+        seeding.seed(USING, seed=7, scale=SCALE, exclude=["corpus", "shapes"])
         yield USING
         transaction.set_rollback(True, using=USING)
 
