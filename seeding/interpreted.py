@@ -14,6 +14,7 @@ from django.core.files.base import ContentFile
 from django.db import models
 
 from .conf import choice_key
+from .listed import listed_values
 from .columns import Column
 from .text import File
 from .values import Choices, Constant
@@ -39,8 +40,8 @@ def interpreted_column(field, context, base):
     declared = context.choices.get(choice_key(field))
     if declared is not None:
         return Choices(field, context, declared)
-    if field.choices or base is None:
-        return None
+    if field.choices or base is None or listed_values(field) is not None:
+        return None  # The schema lists its values.
     if issubclass(base, models.FileField):
         return StoredFile(field, context)
     if base not in (models.CharField, models.TextField):

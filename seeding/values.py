@@ -21,7 +21,8 @@ from django.db import models
 
 from .columns import Column, below
 from .constraints import bounds
-from .text import Email, File, Text, text_provider
+from .listed import listed_values
+from .text import Email, File, Text, TextSearch, text_provider
 
 
 class Constant(Column):
@@ -35,11 +36,16 @@ class Constant(Column):
 
 
 class Choices(Column):
-    def __init__(self, field, context, values=None):
+    """The field's choices, or the values its check constraints list."""
+
+    def __init__(self, field, context, listed=None):
         super().__init__(field, context)
-        if values is None:
-            values = [value for value, _ in field.flatchoices]
-        self.domain = list(values)
+        if not field.choices:
+            self.domain = listed
+        else:
+            self.domain = [value for value, _ in field.flatchoices]
+            if listed is not None:
+                self.domain = [value for value in self.domain if value in listed]
 
     def sample(self, rng, n):
         return rng.choices(self.domain, k=n)
@@ -374,6 +380,8 @@ def _ranges(field, hard_low, hard_high, step):
 
 #: The top of a unique counter when nothing caps it (int64, as columns are).
 UNBOUNDED = 2**63 - 1
+#: django.contrib.postgres.search's fields, and what joins their lexemes.
+TEXT_SEARCH = {"SearchVectorField": " ", "SearchQueryField": " & "}
 
 
 def _range(field, context):
@@ -439,8 +447,10 @@ def _column_for(field, context):
     column = interpreted_column(field, context, base)
     if column is not None:
         return None if column is EMPTY else column
-    if field.choices:
-        return Choices(field, context)
+    listed = listed_values(field)
+    if field.choices or listed is not None:
+        choices = Choices(field, context, listed)
+        return choices if choices.domain else None
     if base is None:
         return None
     if base.__name__ == "ArrayField":
@@ -448,6 +458,8 @@ def _column_for(field, context):
         return Array(field, context, inner) if inner else None
     if base.__name__ == "HStoreField":
         return HStore(field, context)
+    if base.__name__ in TEXT_SEARCH:
+        return TextSearch(field, context, TEXT_SEARCH[base.__name__])
     if base.__name__.endswith("RangeField"):
         return _range(field, context)
     if issubclass(base, models.BooleanField):
