@@ -5,7 +5,7 @@ consistent fake data, and empty it again safely.
 
 from .registry import Seed, autodiscover, check, register
 
-__all__ = ["Seed", "autodiscover", "check", "purge", "register", "seed"]
+__all__ = ["Seed", "SeedContext", "autodiscover", "check", "purge", "register", "seed"]
 __version__ = "0.1.0"
 
 
@@ -16,4 +16,8 @@ def __getattr__(name):
         from . import api
 
         return getattr(api, name)
+    if name == "SeedContext":
+        from .engine import SeedContext
+
+        return SeedContext
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

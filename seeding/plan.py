@@ -72,6 +72,8 @@ class Plan:
     tables: dict = field(default_factory=dict)
     problems: list = field(default_factory=list)
     cautions: list = field(default_factory=list)
+    #: Whether the run only makes up what each model is missing.
+    top_up: bool = False
 
     def step(self, model):
         return next((s for s in self.steps if s.model is model), None)
@@ -176,6 +178,7 @@ def build_plan(
         None,
         existing,
         _null_targets(using, seeded, existing),
+        top_up=top_up,
     )
     try:
         graph = DependencyGraph(

@@ -17,6 +17,7 @@ from typing import NamedTuple
 from django.contrib.contenttypes.models import ContentType
 from django.db import connections
 from django.db.models import (
+    Max,
     DateTimeField,
     Exists,
     ExpressionWrapper,
@@ -36,7 +37,7 @@ from project.finance.models import Invoice, Payment
 from project.messaging.models import Conversation, Message
 from project.resources.models import Booking, Equipment, Room
 from project.school.models import Student, User
-from project.school.seeds import at, key_batches, scaled, seeded_now
+from project.school.seeds import at, key_batches, seeded_now
 
 from .models import AuditLog
 
@@ -184,8 +185,12 @@ class AuditLogSeed(seeding.Seed):
                 if action == "update" and target.changes:
                     changes = {"changed": list(target.changes)}
                 entries.append((when, actor, action, content_type.pk, str(pk), changes))
-        # Entries go in in the order they happened.
+        # Entries go in in the order they happened, after those the log holds:
+        # a log gains no entries in its past.
         entries.sort(key=itemgetter(0))
+        last = AuditLog.objects.using(using).aggregate(last=Max("created_at"))["last"]
+        if last is not None:
+            entries = [entry for entry in entries if entry[0] > last]
         for when, actor, action, content_type, object_id, changes in entries:
             yield {
                 "actor": actor,
@@ -198,7 +203,7 @@ class AuditLogSeed(seeding.Seed):
             }
 
     def count_for(self, ctx):
-        return ctx.count if ctx.count is not None else scaled(ctx, ENTRIES)
+        return ctx.wanted(ENTRIES)
 
     def moment(self, ctx, action, created):
         """When an action on a row created then happens; None if not yet."""

@@ -19,7 +19,6 @@ from project.school.seeds import (
     at,
     current_terms,
     current_year_start,
-    scaled,
     school_days,
     seeded_now,
 )
@@ -130,12 +129,17 @@ DESCRIBED = {
 @seeding.register(BehaviorCategory)
 class BehaviorCategorySeed(seeding.Seed):
     def rows(self, ctx):
-        for name, (kind, points, *_) in CATEGORIES.items():
-            yield {"name": name, "kind": kind, "default_points": points}
+        rows = [
+            {"name": name, "kind": kind, "default_points": points}
+            for name, (kind, points, *_) in CATEGORIES.items()
+        ]
+        return ctx.missing(BehaviorCategory, rows, "name")
 
 
 @seeding.register(BehaviorIncident)
 class BehaviorIncidentSeed(seeding.Seed):
+    count = INCIDENTS
+
     def rows(self, ctx):
         rng, today = ctx.rng, ctx.now.date()
         terms = [(first, last) for _, first, last in current_terms(ctx.now)]
@@ -148,8 +152,7 @@ class BehaviorIncidentSeed(seeding.Seed):
         )
         names = list(CATEGORIES)
         weights = [FREQUENCY.get(name, 2) for name in names]
-        count = ctx.count if ctx.count is not None else scaled(ctx, INCIDENTS)
-        for _ in range(count):
+        for _ in range(ctx.count):
             day = rng.choice(days)
             name = rng.choices(names, weights)[0]
             _, _, severity, descriptions, _ = CATEGORIES[name]
@@ -178,10 +181,8 @@ class StudentBehaviorSeed(seeding.Seed):
         ).iterator():
             grades[grade].append((pk, max(start, joined.date())))
         grade_list = sorted(grades)
-        incidents = BehaviorIncident.objects.using(ctx.using).order_by("pk")
-        for pk, description, occurred_at in incidents.values_list(
-            "pk", "description", "occurred_at"
-        ).iterator():
+        incidents = ctx.new_rows(BehaviorIncident, "pk", "description", "occurred_at")
+        for pk, description, occurred_at in incidents:
             day = occurred_at.date()
             name = DESCRIBED.get(description, "Helping others")
             kind, points, _, _, actions = CATEGORIES[name]

@@ -280,6 +280,11 @@ def topics_for(code, grade):
 @seeding.register(Syllabus)
 class SyllabusSeed(seeding.Seed):
     def rows(self, ctx):
+        # One syllabus per subject, grade and year: reused by later runs.
+        natural_key = ("subject", "year", "grade_level")
+        return ctx.missing(Syllabus, self.syllabuses(ctx), *natural_key)
+
+    def syllabuses(self, ctx):
         year = AcademicYear.objects.using(ctx.using).get(is_current=True)
         subjects = Subject.objects.using(ctx.using).order_by("code")
         for pk, code, name in subjects.values_list("pk", "code", "name"):
@@ -295,10 +300,8 @@ class SyllabusSeed(seeding.Seed):
 @seeding.register(Lesson)
 class LessonSeed(seeding.Seed):
     def rows(self, ctx):
-        syllabuses = Syllabus.objects.using(ctx.using).order_by("pk")
-        for pk, code, grade in syllabuses.values_list(
-            "pk", "subject__code", "grade_level"
-        ).iterator():
+        syllabuses = ctx.new_rows(Syllabus, "pk", "subject__code", "grade_level")
+        for pk, code, grade in syllabuses:
             minutes = 45 if grade <= 6 else 60
             lessons = []
             for topic, objective in topics_for(code, grade) or [("Key skills", "")]:

@@ -38,12 +38,15 @@ class ExamSeed(seeding.Seed):
             .order_by("number")
             .values_list("pk", "number", "starts_on", "ends_on")
         )
-        classes = (
-            SchoolClass.objects.using(ctx.using)
-            .filter(year__is_current=True)
-            .order_by("grade_level", "name")
-            .values_list("pk", "name", "grade_level")
-        )
+        # This run's classes; those of earlier runs have their exams.
+        classes = [
+            (pk, name, grade)
+            for grade, name, pk in sorted(
+                ctx.new_rows(
+                    SchoolClass, "grade_level", "name", "pk", year__is_current=True
+                )
+            )
+        ]
         sittings = []
         for term, number, starts_on, ends_on in terms:
             days = list(school_days([(starts_on, ends_on)]))
@@ -55,7 +58,15 @@ class ExamSeed(seeding.Seed):
                 sittings.append(
                     (term, number, "test", [d for d in middle if d < today], 50)
                 )
-        held = {}
+        # A grade sits a subject's paper on the same day, whichever run
+        # wrote its classes.
+        held = {
+            (term, "exam" if max_score == 100 else "test", grade, subject): held_on
+            for term, grade, subject, max_score, held_on in ctx.rows(
+                Exam, "term", "school_class__grade_level", "subject", "max_score",
+                "held_on",
+            )
+        }
         for school_class, name, grade in classes:
             taught = [s for s in subjects if grade in grades_of(s[1])]
             core = [s for s in taught if s[1] in CORE_SUBJECTS]
@@ -84,18 +95,13 @@ class ExamResultSeed(seeding.Seed):
         rng = ctx.rng
         ability = {
             pk: min(0.97, max(0.3, rng.gauss(0.68, 0.12)))
-            for pk in Student.objects.using(ctx.using)
-            .order_by("pk")
-            .values_list("pk", flat=True)
-            .iterator()
+            for pk in ctx.new_rows(Student)
         }
         classes = defaultdict(list)
-        for student, (school_class, enrolled_on) in current_classes(ctx.using).items():
+        for student, (school_class, enrolled_on) in current_classes(ctx).items():
             classes[school_class].append((student, enrolled_on))
-        exams = Exam.objects.using(ctx.using).order_by("pk")
-        for exam, school_class, held_on, max_score in exams.values_list(
-            "pk", "school_class", "held_on", "max_score"
-        ).iterator():
+        exams = ctx.new_rows(Exam, "pk", "school_class", "held_on", "max_score")
+        for exam, school_class, held_on, max_score in exams:
             difficulty = rng.gauss(0, 0.05)
             for student, enrolled_on in classes[school_class]:
                 if enrolled_on > held_on or rng.random() < 0.02:

@@ -150,11 +150,7 @@ class InvoiceSeed(seeding.Seed):
         today = ctx.now.date()
         year_name, _, year_ends_on = academic_years(ctx.now)[-1]
         terms = current_terms(ctx.now)
-        students = list(
-            Student.objects.using(ctx.using)
-            .order_by("pk")
-            .values_list("pk", "grade_level", "user__date_joined")
-        )
+        students = list(ctx.new_rows(Student, "pk", "grade_level", "user__date_joined"))
         planned = []
         for number, starts_on, ends_on in terms:
             issued_on = starts_on - datetime.timedelta(days=14)
@@ -166,7 +162,7 @@ class InvoiceSeed(seeding.Seed):
         for pk, grade, joined in students:
             if grade < 12 and joined.date() <= deposits_on:
                 planned.append((deposits_on, DEPOSITS, pk, grade))
-        numbers = defaultdict(int)
+        numbers = numbers_taken(ctx)
         for issued_on, series, student, grade in sorted(planned):
             if issued_on >= today:
                 continue
@@ -191,15 +187,28 @@ class InvoiceSeed(seeding.Seed):
             }
 
 
+def numbers_taken(ctx):
+    """{(series, year): the last number issued}: numbers go on from earlier runs'."""
+    numbers = defaultdict(int)
+    for number in ctx.rows(Invoice, "number"):
+        series, year, n = number.rsplit("-", 2)
+        numbers[series, int(year)] = max(numbers[series, int(year)], int(n))
+    return numbers
+
+
+def new_invoices(ctx, *fields):
+    """``fields`` of this run's invoices, by issue date and number."""
+    rows = ctx.new_rows(Invoice, "issued_on", "number", *fields)
+    return [row[2:] for row in sorted(rows)]
+
+
 @seeding.register(InvoiceLine)
 class InvoiceLineSeed(seeding.Seed):
     def rows(self, ctx):
         year_name = academic_years(ctx.now)[-1][0]
         terms = current_terms(ctx.now)
-        invoices = Invoice.objects.using(ctx.using).order_by("issued_on", "number")
-        for pk, number, issued_on, grade in invoices.values_list(
-            "pk", "number", "issued_on", "student__grade_level"
-        ).iterator():
+        invoices = new_invoices(ctx, "pk", "number", "issued_on", "student__grade_level")
+        for pk, number, issued_on, grade in invoices:
             lines = invoice_lines(pk, number, grade, issued_on, terms, year_name)
             for description, quantity, unit_price in lines:
                 yield {
@@ -213,10 +222,8 @@ class InvoiceLineSeed(seeding.Seed):
 @seeding.register(Payment)
 class PaymentSeed(seeding.Seed):
     def rows(self, ctx):
-        invoices = Invoice.objects.using(ctx.using).order_by("issued_on", "number")
-        for pk, number, total, issued_on in invoices.values_list(
-            "pk", "number", "total", "issued_on"
-        ).iterator():
+        invoices = new_invoices(ctx, "pk", "number", "total", "issued_on")
+        for pk, number, total, issued_on in invoices:
             payments = invoice_payments(pk, total, issued_on, ctx.now)
             for n, (amount, method, paid_at) in enumerate(payments, 1):
                 yield {

@@ -132,7 +132,8 @@ class Directory:
     to classes or guardians, so it cannot count on their rows being there.
     """
 
-    def __init__(self, using, now):
+    def __init__(self, ctx):
+        using, now = ctx.using, ctx.now
         # Staff and teachers by the day they joined, so that those on the
         # staff at a given moment are a prefix of the list.
         colleagues = User.objects.using(using).filter(
@@ -148,7 +149,7 @@ class Directory:
         self.families = defaultdict(list)
         start = current_year_start(now)
         fields = ("pk", "date_of_birth", "date_joined")
-        for guardians, children in households(using, *fields):
+        for guardians, children in households(ctx, *fields):
             parents = [
                 (pk, User.Role.GUARDIAN, joined) for _, pk, _, joined in guardians
             ]
@@ -204,17 +205,16 @@ def members(directory, subject, created_at, now):
     return result
 
 
-def conversations(using):
-    """(conversation, subject, start) of every conversation."""
-    rows = Conversation.objects.using(using).order_by("pk")
-    return rows.values_list("pk", "subject", "created_at").iterator()
+def conversations(ctx):
+    """(conversation, subject, start) of this run's conversations."""
+    return ctx.new_rows(Conversation, "pk", "subject", "created_at")
 
 
 @seeding.register(Participant)
 class ParticipantSeed(seeding.Seed):
     def rows(self, ctx):
-        directory = Directory(ctx.using, ctx.now)
-        for conversation, subject, created_at in conversations(ctx.using):
+        directory = Directory(ctx)
+        for conversation, subject, created_at in conversations(ctx):
             people = members(directory, subject, created_at, ctx.now)
             for user, joined_at, last_read_at in people:
                 yield {
@@ -241,12 +241,12 @@ class MessageSeed(seeding.Seed):
         # {conversation: [(user, role, joined at)]}, the first of whom
         # started it.
         participants = defaultdict(list)
-        rows = Participant.objects.using(ctx.using).order_by("conversation", "pk")
-        for conversation, *person in rows.values_list(
-            "conversation", "user", "user__role", "joined_at"
-        ).iterator():
+        rows = sorted(
+            ctx.new_rows(Participant, "conversation", "pk", "user", "user__role", "joined_at")
+        )
+        for conversation, _, *person in rows:
             participants[conversation].append(person)
-        for conversation, subject, sent_at in conversations(ctx.using):
+        for conversation, subject, sent_at in conversations(ctx):
             audience = TOPICS.get(subject, "staff")
             people = participants[conversation]
             roles = {user: role for user, role, _ in people}
@@ -280,17 +280,18 @@ class MessageSeed(seeding.Seed):
 
     def finish(self, ctx):
         rng = ctx.rng
-        messages = (
-            Message.objects.using(ctx.using)
-            .order_by("conversation", "sent_at", "pk")
-            .values_list("pk", "conversation")
-        )
+        messages = [
+            (pk, conversation)
+            for conversation, _, pk in sorted(
+                ctx.new_rows(Message, "conversation", "sent_at", "pk")
+            )
+        ]
         # {a reply's key less the key of the message it answers: replies}. A
         # conversation's messages are inserted together, so a handful of
         # differences cover every reply: an UPDATE for each, where
         # bulk_update() would spell out every key in a CASE.
         replies = defaultdict(list)
-        for _, thread in groupby(messages.iterator(), itemgetter(1)):
+        for _, thread in groupby(messages, itemgetter(1)):
             earlier = []
             for pk, _ in thread:
                 if earlier and rng.random() < 0.5:

@@ -20,7 +20,6 @@ from project.school.seeds import (
     at,
     class_letters,
     current_terms,
-    scaled,
     school_days,
     values_where,
 )
@@ -125,8 +124,12 @@ def created_at(ctx, youngest, oldest):
 class ResourceSeed(seeding.Seed):
     # The plain resources; rooms and equipment come with their own seeds.
     def rows(self, ctx):
+        # Named one by one ("Minibus 2"): reused by name by later runs.
+        return ctx.missing(Resource, self.resources(ctx), "name")
+
+    def resources(self, ctx):
         for pattern, location in OTHER_RESOURCES:
-            for n in range(1, scaled(ctx, 2) + 1):
+            for n in range(1, ctx.scaled(2) + 1):
                 yield {
                     "name": pattern.format(n=n),
                     "location": location,
@@ -137,7 +140,7 @@ class ResourceSeed(seeding.Seed):
 @seeding.register(Room)
 class RoomSeed(seeding.Seed):
     def rows(self, ctx):
-        rooms = scaled(ctx, ROOMS)
+        rooms = ctx.wanted(ROOMS)
         special = Counter(
             ctx.rng.choices(
                 [r[0] for r in SPECIAL_ROOMS],
@@ -176,7 +179,7 @@ class RoomSeed(seeding.Seed):
 class EquipmentSeed(seeding.Seed):
     def rows(self, ctx):
         serials = set()
-        for _ in range(scaled(ctx, EQUIPMENT)):
+        for _ in range(ctx.wanted(EQUIPMENT)):
             kind, models = ctx.rng.choice(EQUIPMENT_KINDS)
             model = ctx.rng.choice(models)
             prefix = "".join(word[0] for word in model.split()).upper()
@@ -211,10 +214,8 @@ class BookingSeed(seeding.Seed):
         )
         teachers = [pk for pk, role in people if role == User.Role.TEACHER]
         staff = [pk for pk, role in people if role == User.Role.STAFF] or teachers
-        resources = Resource.objects.using(ctx.using).order_by("pk")
-        for pk, name, created, room, equipment in resources.values_list(
-            "pk", "name", "created_at", "room", "equipment"
-        ).iterator():
+        resources = ctx.new_rows(Resource, "pk", "name", "created_at", "room", "equipment")
+        for pk, name, created, room, equipment in resources:
             kind = "room" if room else "equipment" if equipment else "other"
             purposes = PURPOSES.get(name.rsplit(" ", 1)[0], PURPOSES[kind])
             usable = [day for day, opens in days if opens > created]

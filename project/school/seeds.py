@@ -21,10 +21,12 @@ import functools
 import math
 import re
 import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
 from itertools import accumulate
 
 from django.contrib.auth.models import Group, Permission
+
+GroupPermission = Group.permissions.through
 from django.db import connections
 from django.db.models import (
     Case,
@@ -153,10 +155,6 @@ def seeded_now():
     return get_config().now
 
 
-def scaled(ctx, rows, minimum=1):
-    return max(minimum, round(rows * ctx.scale))
-
-
 def add_years(day, years):
     try:
         return day.replace(year=day.year + years)
@@ -244,19 +242,16 @@ def key_batches(using, keys):
     return [keys[start : start + size] for start in range(0, len(keys), size)]
 
 
-def households(using, *fields):
+def households(ctx, *fields):
     """
-    Yield (guardians, children) in the order UserSeed wrote them: lists of
-    (role, *fields) value tuples, children eldest first.
+    Yield (guardians, children) in the order UserSeed wrote them in this run:
+    lists of (role, *fields) value tuples, children eldest first.
     """
-    people = (
-        User.objects.using(using)
-        .filter(role__in=(User.Role.GUARDIAN, User.Role.STUDENT))
-        .order_by("pk")
-        .values_list("role", *fields)
+    people = ctx.new_rows(
+        User, "role", *fields, role__in=(User.Role.GUARDIAN, User.Role.STUDENT)
     )
     guardians, children = [], []
-    for person in people.iterator():
+    for person in people:
         if person[0] == User.Role.STUDENT:
             children.append(person)
             continue
@@ -268,27 +263,28 @@ def households(using, *fields):
         yield guardians, children
 
 
-def current_classes(using):
+def current_classes(ctx):
     """
-    {student: (class, enrolled on)} for the current year, from the Student
-    and SchoolClass rows alone: a grade's students, in order of admission
-    number, are dealt to its classes in turn. Seeds that cannot wait for the
-    Enrollment rows read the classes from here.
+    {student: (class, enrolled on)} for the current year, from this run's
+    Student and SchoolClass rows alone: a grade's students, in order of
+    admission number, are dealt to its classes in turn. Seeds that cannot
+    wait for the Enrollment rows read the classes from here.
     """
     classes = defaultdict(list)
     starts_on = None
-    for pk, grade, starts_on in (
-        SchoolClass.objects.using(using)
-        .filter(year__is_current=True)
-        .order_by("grade_level", "name")
-        .values_list("pk", "grade_level", "year__starts_on")
-    ):
+    current = sorted(
+        ctx.new_rows(
+            SchoolClass, "grade_level", "name", "pk", "year__starts_on",
+            year__is_current=True,
+        )
+    )
+    for grade, _, pk, starts_on in current:
         classes[grade].append(pk)
     placed, dealt = {}, defaultdict(int)
-    students = Student.objects.using(using).order_by("admission_number")
-    for pk, grade, joined in students.values_list(
-        "pk", "grade_level", "user__date_joined"
-    ).iterator():
+    students = sorted(
+        ctx.new_rows(Student, "admission_number", "pk", "grade_level", "user__date_joined")
+    )
+    for _, pk, grade, joined in students:
         if classes[grade]:
             school_class = classes[grade][dealt[grade] % len(classes[grade])]
             dealt[grade] += 1
@@ -313,8 +309,12 @@ def username_base(first_name, last_name):
 class Usernames:
     """'first.last', then 'first.last2', 'first.last3' for the namesakes."""
 
-    def __init__(self):
+    def __init__(self, taken=()):
+        # Earlier runs' usernames count: a namesake of theirs gets the next number.
         self.taken = defaultdict(int)
+        for username in taken:
+            base, number = re.fullmatch(r"(.*?)(\d*)", username).groups()
+            self.taken[base] = max(self.taken[base], int(number or 1))
 
     def issue(self, first_name, last_name):
         base = username_base(first_name, last_name)
@@ -341,17 +341,26 @@ def other_surname(faker, surname):
 @seeding.register(User)
 class UserSeed(seeding.Seed):
     def rows(self, ctx):
-        self.usernames = Usernames()
+        self.usernames = Usernames(ctx.rows(User, "username"))
         self.female_names = female_names(ctx.faker)
         self.start = current_year_start(ctx.now)
-        for _ in range(ADMINS):
+        # A top-up makes up the people each role is missing.
+        held = Counter(ctx.rows(User, "role")) if ctx.top_up else Counter()
+        wanted = {
+            User.Role.ADMIN: ADMINS,
+            User.Role.STAFF: ctx.scaled(STAFF),
+            # Every department needs a teacher, however small the school.
+            User.Role.TEACHER: ctx.scaled(TEACHERS, minimum=len(DEPARTMENTS) + 4),
+            User.Role.STUDENT: ctx.scaled(STUDENTS),
+        }
+        wanted = {role: max(0, n - held[role]) for role, n in wanted.items()}
+        for _ in range(wanted[User.Role.ADMIN]):
             yield self.adult(ctx, User.Role.ADMIN)
-        for _ in range(scaled(ctx, STAFF)):
+        for _ in range(wanted[User.Role.STAFF]):
             yield self.adult(ctx, User.Role.STAFF)
-        # Every department needs a teacher, however small the school.
-        for _ in range(scaled(ctx, TEACHERS, minimum=len(DEPARTMENTS) + 4)):
+        for _ in range(wanted[User.Role.TEACHER]):
             yield self.teacher(ctx)
-        remaining = scaled(ctx, STUDENTS)
+        remaining = wanted[User.Role.STUDENT]
         while remaining:
             children = min(remaining, ctx.rng.choices((1, 2, 3), (55, 35, 10))[0])
             remaining -= children
@@ -501,8 +510,7 @@ class UserPermissionSeed(seeding.Seed):
 @seeding.register(Group)
 class GroupSeed(seeding.Seed):
     def rows(self, ctx):
-        for name in GROUPS:
-            yield {"name": name}
+        return ctx.missing(Group, [{"name": name} for name in GROUPS], "name")
 
 
 @seeding.register("auth.Group_permissions")
@@ -515,20 +523,23 @@ class GroupPermissionSeed(seeding.Seed):
             ).values_list("pk", "content_type__app_label", "codename")
         }
         groups = dict(Group.objects.using(ctx.using).values_list("name", "pk"))
-        for name, labels in GROUPS.items():
-            for label in labels:
-                if name in groups and label in permissions:
-                    yield {"group": groups[name], "permission": permissions[label]}
+        rows = [
+            {"group": groups[name], "permission": permissions[label]}
+            for name, labels in GROUPS.items()
+            for label in labels
+            if name in groups and label in permissions
+        ]
+        return ctx.missing(GroupPermission, rows, "group", "permission")
 
 
 @seeding.register("school.User_groups")
 class UserGroupSeed(seeding.Seed):
     def rows(self, ctx):
         groups = dict(Group.objects.using(ctx.using).values_list("name", "pk"))
-        users = User.objects.using(ctx.using).filter(
-            role__in=(User.Role.STAFF, User.Role.TEACHER)
+        users = ctx.rows(
+            User, "pk", "role", role__in=(User.Role.STAFF, User.Role.TEACHER), groups=None
         )
-        for pk, role in users.order_by("pk").values_list("pk", "role").iterator():
+        for pk, role in users:
             if role == User.Role.TEACHER:
                 name = "Teachers"
             else:
@@ -541,35 +552,36 @@ class UserGroupSeed(seeding.Seed):
 class AcademicYearSeed(seeding.Seed):
     def rows(self, ctx):
         years = academic_years(ctx.now)
-        for name, starts_on, ends_on in years:
-            yield {
+        rows = [
+            {
                 "name": name,
                 "starts_on": starts_on,
                 "ends_on": ends_on,
                 "is_current": name == years[-1][0],
             }
+            for name, starts_on, ends_on in years
+        ]
+        return ctx.missing(AcademicYear, rows, "name")
 
 
 @seeding.register(Term)
 class TermSeed(seeding.Seed):
     def rows(self, ctx):
         years = AcademicYear.objects.using(ctx.using).order_by("starts_on")
-        for pk, starts_on, ends_on in years.values_list("pk", "starts_on", "ends_on"):
-            for number, first, last in terms_of(starts_on, ends_on):
-                yield {
-                    "year": pk,
-                    "number": number,
-                    "starts_on": first,
-                    "ends_on": last,
-                }
+        rows = [
+            {"year": pk, "number": number, "starts_on": first, "ends_on": last}
+            for pk, starts_on, ends_on in years.values_list("pk", "starts_on", "ends_on")
+            for number, first, last in terms_of(starts_on, ends_on)
+        ]
+        return ctx.missing(Term, rows, "year", "number")
 
 
 @seeding.register(Department)
 class DepartmentSeed(seeding.Seed):
     def rows(self, ctx):
         # Parents and heads are set in finish(), once their rows exist.
-        for name, _ in DEPARTMENTS:
-            yield {"name": name, "parent": None, "head": None}
+        rows = [{"name": name, "parent": None, "head": None} for name, _ in DEPARTMENTS]
+        return ctx.missing(Department, rows, "name")
 
     def finish(self, ctx):
         departments = {d.name: d for d in Department.objects.using(ctx.using)}
@@ -594,8 +606,11 @@ class SubjectSeed(seeding.Seed):
         departments = dict(
             Department.objects.using(ctx.using).values_list("name", "pk")
         )
-        for code, name, department, _, _ in SUBJECTS:
-            yield {"code": code, "name": name, "department": departments[department]}
+        rows = [
+            {"code": code, "name": name, "department": departments[department]}
+            for code, name, department, _, _ in SUBJECTS
+        ]
+        return ctx.missing(Subject, rows, "code")
 
 
 @seeding.register(Teacher)
@@ -608,10 +623,8 @@ class TeacherSeed(seeding.Seed):
         weights = [DEPARTMENT_WEIGHTS.get(name, 1) for name in names]
         # One teacher for each department first, then where the work is.
         first = ctx.rng.sample(names, len(names))
-        users = User.objects.using(ctx.using).filter(role=User.Role.TEACHER)
-        for n, (pk, joined) in enumerate(
-            users.order_by("pk").values_list("pk", "date_joined").iterator()
-        ):
+        users = ctx.rows(User, "pk", "date_joined", role=User.Role.TEACHER, teacher=None)
+        for n, (pk, joined) in enumerate(users):
             name = first[n] if n < len(first) else ctx.rng.choices(names, weights)[0]
             yield {
                 "user": pk,
@@ -638,9 +651,7 @@ class TeacherSubjectSeed(seeding.Seed):
         ):
             own[department].append(pk)
         teachers = defaultdict(list)
-        for pk, department in (
-            Teacher.objects.using(using).order_by("pk").values_list("pk", "department")
-        ):
+        for pk, department in ctx.new_rows(Teacher, "pk", "department"):
             teachers[department].append(pk)
         for department, staff in teachers.items():
             # A faculty without subjects of its own teaches its departments'.
@@ -662,9 +673,11 @@ class TeacherSubjectSeed(seeding.Seed):
 class StudentSeed(seeding.Seed):
     def rows(self, ctx):
         start = current_year_start(ctx.now)
-        users = User.objects.using(ctx.using).filter(role=User.Role.STUDENT)
-        rows = users.order_by("pk").values_list("pk", "date_of_birth", "date_joined")
-        for n, (pk, born, joined) in enumerate(rows.iterator(), 1):
+        rows = ctx.rows(
+            User, "pk", "date_of_birth", "date_joined", role=User.Role.STUDENT, student=None
+        )
+        # Admission numbers go on from those of earlier runs.
+        for n, (pk, born, joined) in enumerate(rows, ctx.existing + 1):
             admitted = joined.year if joined.month >= 9 else joined.year - 1
             yield {
                 "user": pk,
@@ -677,8 +690,7 @@ class StudentSeed(seeding.Seed):
 @seeding.register(Guardian)
 class GuardianSeed(seeding.Seed):
     def rows(self, ctx):
-        users = User.objects.using(ctx.using).filter(role=User.Role.GUARDIAN)
-        for pk in users.order_by("pk").values_list("pk", flat=True).iterator():
+        for pk in ctx.rows(User, "pk", role=User.Role.GUARDIAN, guardian=None):
             yield {"user": pk, "phone": ctx.faker.phone_number()[:32]}
 
 
@@ -687,7 +699,7 @@ class GuardianLinkSeed(seeding.Seed):
     def rows(self, ctx):
         self.female_names = female_names(ctx.faker)
         fields = ("first_name", "last_name", "date_of_birth", "guardian", "student")
-        for guardians, children in households(ctx.using, *fields):
+        for guardians, children in households(ctx, *fields):
             yield from self.links(ctx, guardians, children)
 
     def links(self, ctx, guardians, children):
@@ -717,20 +729,35 @@ class SchoolClassSeed(seeding.Seed):
     def rows(self, ctx):
         using = ctx.using
         start = current_year_start(ctx.now)
+        # This run's students get classes of their own, named on from the
+        # classes earlier runs left.
         students = defaultdict(int)
-        births = User.objects.using(using).filter(role=User.Role.STUDENT)
-        for born in births.values_list("date_of_birth", flat=True).iterator():
+        births = ctx.new_rows(User, "date_of_birth", role=User.Role.STUDENT)
+        for born in births:
             students[grade_for(born, start)] += 1
-        teachers = list(
-            Teacher.objects.using(using).order_by("pk").values_list("pk", "hired_on")
-        )
+        if not students and ctx.existing:
+            return
+        teachers = list(ctx.rows(Teacher, "pk", "hired_on"))
+        held = defaultdict(int)
+        forms = defaultdict(set)
+        for year, grade, teacher in ctx.rows(
+            SchoolClass, "year", "grade_level", "form_teacher"
+        ):
+            held[year, grade] += 1
+            forms[year].add(teacher)
         years = AcademicYear.objects.using(using).order_by("starts_on")
         for year, starts_on in years.values_list("pk", "starts_on"):
             # Form teachers were on the staff when the year began.
-            free = [pk for pk, hired_on in teachers if hired_on <= starts_on]
+            free = [
+                pk
+                for pk, hired_on in teachers
+                if hired_on <= starts_on and pk not in forms[year]
+            ]
             ctx.rng.shuffle(free)
             for grade in range(1, 13):
-                for n in range(max(1, math.ceil(students[grade] / CLASS_SIZE))):
+                first = held[year, grade]
+                classes = math.ceil(students[grade] / CLASS_SIZE)
+                for n in range(first, first + max(0 if first else 1, classes)):
                     yield {
                         "name": f"{grade}{class_letters(n)}",
                         "grade_level": grade,
@@ -753,7 +780,7 @@ def class_letters(n):
 class EnrollmentSeed(seeding.Seed):
     def rows(self, ctx):
         using = ctx.using
-        for student, (school_class, enrolled_on) in current_classes(using).items():
+        for student, (school_class, enrolled_on) in current_classes(ctx).items():
             yield {
                 "student": student,
                 "school_class": school_class,
@@ -761,23 +788,23 @@ class EnrollmentSeed(seeding.Seed):
             }
         # The years before: the same students, a grade lower each year back.
         classes = defaultdict(list)
-        past = (
-            SchoolClass.objects.using(using)
-            .filter(year__is_current=False)
-            .order_by("-year__starts_on", "grade_level", "name")
+        past = ctx.new_rows(
+            SchoolClass, "year__starts_on", "grade_level", "name", "pk", "year",
+            year__is_current=False,
         )
+        past = sorted(past, key=lambda row: (-row[0].toordinal(), *row[1:3]))
         years = []
-        for pk, grade, year, starts_on in past.values_list(
-            "pk", "grade_level", "year", "year__starts_on"
-        ):
+        for starts_on, grade, _, pk, year in past:
             classes[year, grade].append(pk)
             if (year, starts_on) not in years:
                 years.append((year, starts_on))
         dealt = defaultdict(int)
-        students = Student.objects.using(using).order_by("admission_number")
-        for pk, grade, joined in students.values_list(
-            "pk", "grade_level", "user__date_joined"
-        ).iterator():
+        students = sorted(
+            ctx.new_rows(
+                Student, "admission_number", "pk", "grade_level", "user__date_joined"
+            )
+        )
+        for _, pk, grade, joined in students:
             for years_back, (year, starts_on) in enumerate(years, 1):
                 choices = classes[year, grade - years_back]
                 if not choices or joined.date() > starts_on:
@@ -802,7 +829,7 @@ class AttendanceSeed(seeding.Seed):
         terms = [(first, last) for _, first, last in current_terms(ctx.now)]
         days = [d for d in school_days(terms, last=today) if d < today]
         days = days[-ATTENDANCE_DAYS:]
-        for student, (school_class, enrolled_on) in current_classes(ctx.using).items():
+        for student, (school_class, enrolled_on) in current_classes(ctx).items():
             ill = 0
             for day in days:
                 if day < enrolled_on:

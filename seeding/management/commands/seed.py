@@ -12,6 +12,7 @@ import seeding
 from seeding import engine
 from seeding.conf import get_config
 from seeding.exceptions import PlanError, SeedingError
+from seeding.api import count_rows_decided
 from seeding.plan import build_plan, parse_counts
 from seeding.safety import refuse_production
 
@@ -161,6 +162,7 @@ class Command(BaseCommand):
         plan = build_plan(
             alias, config, seed=seed, scale=options["scale"], counts=counts, **selection
         )
+        count_rows_decided(plan)
         self.print_plan(plan)
         if plan.problems:
             raise CommandError(f"The plan cannot run: {len(plan.problems)} problem(s).")
