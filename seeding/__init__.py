@@ -3,9 +3,20 @@ django-seeding: fill a whole Django project's database with realistic,
 consistent fake data, and empty it again safely.
 """
 
+from .recipes import fake, pick
 from .registry import Seed, autodiscover, check, register
 
-__all__ = ["Seed", "SeedContext", "autodiscover", "check", "purge", "register", "seed"]
+__all__ = [
+    "Seed",
+    "SeedContext",
+    "autodiscover",
+    "check",
+    "fake",
+    "pick",
+    "purge",
+    "register",
+    "seed",
+]
 __version__ = "0.1.0"
 
 
