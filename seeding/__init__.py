@@ -4,9 +4,10 @@ consistent fake data, and empty it again safely.
 """
 
 from .recipes import fake, pick
-from .registry import Seed, autodiscover, check, register
+from .registry import CheckContext, Seed, autodiscover, check, register
 
 __all__ = [
+    "CheckContext",
     "Seed",
     "SeedContext",
     "autodiscover",

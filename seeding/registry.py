@@ -11,8 +11,8 @@ checks::
         per = ("school.Student", 2)
 
     @seeding.check("an invoice's total equals the sum of its lines")
-    def invoice_totals(using):
-        return Invoice.objects.using(using).exclude(...)
+    def invoice_totals(ctx):
+        return Invoice.objects.using(ctx.using).exclude(...)
 """
 
 import itertools
@@ -125,8 +125,24 @@ class Seed:
 
 
 @dataclass(frozen=True)
+class CheckContext:
+    """What a domain check gets: the database, and the moment the seeded data
+    leads up to (``SEEDING["NOW"]``), so that "in the past" means the same
+    to the check as to the run."""
+
+    using: str
+    now: object
+
+    @classmethod
+    def of(cls, using):
+        from .conf import get_config
+
+        return cls(using, get_config().now)
+
+
+@dataclass(frozen=True)
 class Check:
-    """A domain rule; ``func(using)`` returns the offending rows (a queryset)."""
+    """A domain rule; ``func(ctx)`` returns the offending rows (a queryset)."""
 
     name: str
     description: str
@@ -184,7 +200,8 @@ def register(model, *, registry=site):
 
 
 def check(description, *, registry=site):
-    """Function decorator: register a domain check that seed_report runs."""
+    """Function decorator: register a domain check that seed_report runs;
+    it gets a :class:`CheckContext` and returns the offending rows."""
 
     def decorator(func):
         registry.checks.append(Check(func.__name__, description, func, func.__module__))

@@ -23,7 +23,7 @@ EXCLUDE = [
 
 def failing_checks():
     checks = [c for c in seeding.registry.site.checks if c.module.startswith("project.")]
-    return [c.description for c in checks if c.func(USING).exists()]
+    return [c.description for c in checks if c.func(seeding.CheckContext.of(USING)).exists()]
 
 
 def people():

@@ -37,7 +37,7 @@ from project.finance.models import Invoice, Payment
 from project.messaging.models import Conversation, Message
 from project.resources.models import Booking, Equipment, Room
 from project.school.models import Student, User
-from project.school.seeds import at, key_batches, seeded_now
+from project.school.seeds import at, key_batches
 
 from .models import AuditLog
 
@@ -305,27 +305,27 @@ def _field(model, path):
 
 
 @seeding.check("every audit entry's target is a row that exists")
-def targets_exist(using):
+def targets_exist(ctx):
     found = Q(pk__in=[])
-    for type_id, model in _named_models(using):
+    for type_id, model in _named_models(ctx.using):
         if model is not None:
-            found |= Q(pk__in=_entries_about(using, type_id, model))
-    return AuditLog.objects.using(using).exclude(found)
+            found |= Q(pk__in=_entries_about(ctx.using, type_id, model))
+    return AuditLog.objects.using(ctx.using).exclude(found)
 
 
 @seeding.check("audit entries come after their target came to be, and before now")
-def entries_after_target(using):
-    wrong = Q(created_at__gt=seeded_now())
-    for type_id, model in _named_models(using):
+def entries_after_target(ctx):
+    wrong = Q(created_at__gt=ctx.now)
+    for type_id, model in _named_models(ctx.using):
         if model in TARGETS:
-            early = _entries_about(using, type_id, model, _came_later(model))
+            early = _entries_about(ctx.using, type_id, model, _came_later(model))
             wrong |= Q(pk__in=early)
-    return AuditLog.objects.using(using).filter(wrong)
+    return AuditLog.objects.using(ctx.using).filter(wrong)
 
 
 @seeding.check("audit entries are made by staff or teachers")
-def actors_are_staff(using):
-    return AuditLog.objects.using(using).exclude(
+def actors_are_staff(ctx):
+    return AuditLog.objects.using(ctx.using).exclude(
         actor__role__in=(User.Role.STAFF, User.Role.TEACHER)
     )
 
@@ -333,9 +333,9 @@ def actors_are_staff(using):
 @seeding.check(
     "audit entries are in time order: created_at never decreases with the key"
 )
-def entries_in_order(using):
+def entries_in_order(ctx):
     return (
-        AuditLog.objects.using(using)
+        AuditLog.objects.using(ctx.using)
         .annotate(previous=Window(Lag("created_at"), order_by=F("pk").asc()))
         .filter(previous__gt=F("created_at"))
     )

@@ -20,7 +20,6 @@ from project.school.seeds import (
     current_terms,
     current_year_start,
     school_days,
-    seeded_now,
 )
 
 from .models import BehaviorCategory, BehaviorIncident, StudentBehavior
@@ -210,16 +209,16 @@ class StudentBehaviorSeed(seeding.Seed):
 
 
 @seeding.check("incidents are reported by teachers, on school days, before now")
-def reported_by_teachers(using):
-    return BehaviorIncident.objects.using(using).filter(
+def reported_by_teachers(ctx):
+    return BehaviorIncident.objects.using(ctx.using).filter(
         ~Q(reported_by__user__role=User.Role.TEACHER)
-        | Q(occurred_at__gt=seeded_now())
+        | Q(occurred_at__gt=ctx.now)
         | Q(occurred_at__week_day__in=(1, 7))  # Sunday and Saturday
     )
 
 
 @seeding.check("students involved in an incident are enrolled in the current year")
-def involved_students_enrolled(using):
+def involved_students_enrolled(ctx):
     enrolled = Exists(
         Enrollment.objects.filter(
             student=OuterRef("student"),
@@ -227,14 +226,14 @@ def involved_students_enrolled(using):
             enrolled_on__lte=OuterRef("incident__occurred_at__date"),
         )
     )
-    return StudentBehavior.objects.using(using).exclude(enrolled)
+    return StudentBehavior.objects.using(ctx.using).exclude(enrolled)
 
 
 @seeding.check(
     "points carry the sign of the category: positive above 0, negative below"
 )
-def points_match_category(using):
-    return StudentBehavior.objects.using(using).filter(
+def points_match_category(ctx):
+    return StudentBehavior.objects.using(ctx.using).filter(
         Q(category__kind="positive", points__lte=0)
         | Q(category__kind="negative", points__gte=0)
         | ~Q(category__kind__in=("positive", "negative"))

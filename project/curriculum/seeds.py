@@ -322,7 +322,7 @@ class LessonSeed(seeding.Seed):
 
 
 @seeding.check("each subject has one syllabus per grade it is taught in, this year")
-def syllabus_per_grade(using):
+def syllabus_per_grade(ctx):
     # grades_of() in SQL: the first and the last grade taught, by code.
     first = Case(
         *[When(code=code, then=Value(first)) for code, _, _, first, _ in SUBJECTS],
@@ -339,7 +339,7 @@ def syllabus_per_grade(using):
     # One syllabus for each grade taught, and none for another: as many
     # syllabuses as grades taught, and all of those grades.
     return (
-        Subject.objects.using(using)
+        Subject.objects.using(ctx.using)
         .alias(first=first, last=last)
         .alias(
             syllabuses_now=Count("syllabuses", filter=current),
@@ -354,9 +354,9 @@ def syllabus_per_grade(using):
 
 
 @seeding.check("a syllabus's lessons are numbered 1 to n without gaps")
-def lessons_numbered(using):
+def lessons_numbered(ctx):
     return (
-        Syllabus.objects.using(using)
+        Syllabus.objects.using(ctx.using)
         .annotate(
             lessons_count=Count("lessons"),
             first=Min("lessons__sequence"),
@@ -367,7 +367,7 @@ def lessons_numbered(using):
 
 
 @seeding.check("lessons have a title and objectives that say what students will do")
-def lesson_objectives(using):
-    return Lesson.objects.using(using).filter(
+def lesson_objectives(ctx):
+    return Lesson.objects.using(ctx.using).filter(
         Q(title="") | ~Q(objectives__startswith="Students will")
     )

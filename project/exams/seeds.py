@@ -14,7 +14,7 @@ from django.db.models import Avg, Count, Exists, F, Max, Min, OuterRef, Q
 
 import seeding
 from project.school.models import Enrollment, SchoolClass, Student, Subject, Term
-from project.school.seeds import current_classes, grades_of, school_days, seeded_now
+from project.school.seeds import current_classes, grades_of, school_days
 
 from .models import Exam, ExamResult
 
@@ -115,29 +115,29 @@ class ExamResultSeed(seeding.Seed):
 
 
 @seeding.check("exams are held in their term, in the class's year, before now")
-def exams_in_term(using):
-    return Exam.objects.using(using).filter(
+def exams_in_term(ctx):
+    return Exam.objects.using(ctx.using).filter(
         Q(held_on__lt=F("term__starts_on"))
         | Q(held_on__gt=F("term__ends_on"))
         | ~Q(term__year=F("school_class__year"))
-        | Q(held_on__gte=seeded_now().date())
+        | Q(held_on__gte=ctx.now.date())
         | Q(held_on__week_day__in=(1, 7))  # Sunday and Saturday
     )
 
 
 @seeding.check("results belong to students enrolled in the exam's class")
-def results_of_enrolled(using):
+def results_of_enrolled(ctx):
     enrolled = Exists(
         Enrollment.objects.filter(
             student=OuterRef("student"), school_class=OuterRef("exam__school_class")
         )
     )
-    return ExamResult.objects.using(using).exclude(enrolled)
+    return ExamResult.objects.using(ctx.using).exclude(enrolled)
 
 
 @seeding.check("a student has at most one result per exam")
-def one_result_per_exam(using):
-    results = ExamResult.objects.using(using)
+def one_result_per_exam(ctx):
+    results = ExamResult.objects.using(ctx.using)
     twice = (
         results.values("exam", "student")
         .annotate(n=Count("pk"))
@@ -148,8 +148,8 @@ def one_result_per_exam(using):
 
 
 @seeding.check("scores lie between 0 and the exam's maximum")
-def scores_in_range(using):
-    return ExamResult.objects.using(using).filter(
+def scores_in_range(ctx):
+    return ExamResult.objects.using(ctx.using).filter(
         Q(score__lt=0) | Q(score__gt=F("exam__max_score"))
     )
 
@@ -157,10 +157,10 @@ def scores_in_range(using):
 @seeding.check(
     "scores spread believably: not all equal, a mean of 35-95% of the maximum"
 )
-def score_spread(using):
+def score_spread(ctx):
     # A handful of students may all do well; a class of ten or more may not.
     return (
-        Exam.objects.using(using)
+        Exam.objects.using(ctx.using)
         .annotate(
             sat=Count("results"),
             mean=Avg("results__score"),

@@ -35,7 +35,7 @@ from django.db.models.functions import Abs, Cast, Coalesce
 
 import seeding
 from project.school.models import Student
-from project.school.seeds import academic_years, at, current_terms, seeded_now
+from project.school.seeds import academic_years, at, current_terms
 
 from .models import Invoice, InvoiceLine, Payment
 
@@ -262,27 +262,27 @@ def paid():
 
 
 @seeding.check("an invoice's total equals the sum of its lines (quantity x unit price)")
-def invoice_totals(using):
+def invoice_totals(ctx):
     return (
-        Invoice.objects.using(using)
+        Invoice.objects.using(ctx.using)
         .alias(gap=Abs(F("total") - lines_total()))
         .filter(gap__gte=HALF_CENT)
     )
 
 
 @seeding.check("payments on an invoice never exceed its total")
-def payments_within_total(using):
+def payments_within_total(ctx):
     return (
-        Invoice.objects.using(using)
+        Invoice.objects.using(ctx.using)
         .alias(paid=paid())
         .filter(paid__gte=F("total") + HALF_CENT)
     )
 
 
 @seeding.check("an invoice's status agrees with its payments and due date")
-def invoice_status_agrees(using):
+def invoice_status_agrees(ctx):
     # invoice_status(), in SQL.
-    today = seeded_now().date()
+    today = ctx.now.date()
     status = Case(
         When(paid__gt=F("total") - HALF_CENT, then=Value(Invoice.Status.PAID)),
         When(due_on__lt=today, then=Value(Invoice.Status.OVERDUE)),
@@ -290,7 +290,7 @@ def invoice_status_agrees(using):
         default=Value(Invoice.Status.UNPAID),
     )
     return (
-        Invoice.objects.using(using)
+        Invoice.objects.using(ctx.using)
         # paid stands for its subquery wherever it is used: Abs() tests
         # the amount with one, where two comparisons would run two.
         .alias(paid=paid(), paid_abs=Abs("paid"), expected_status=status)
@@ -299,24 +299,24 @@ def invoice_status_agrees(using):
 
 
 @seeding.check("nothing is paid before the invoice is issued, or after now")
-def paid_after_issue(using):
+def paid_after_issue(ctx):
     # The day paid, in the database's time zone (UTC, as at() makes it): a
     # cast each database does itself, where SQLite would work out __date in
     # Python row by row.
     return (
-        Payment.objects.using(using)
+        Payment.objects.using(ctx.using)
         .alias(paid_on=Cast("paid_at", DateField()))
         .filter(
             Q(paid_on__lt=F("invoice__issued_on"))
-            | Q(paid_at__gt=seeded_now())
+            | Q(paid_at__gt=ctx.now)
             | Q(amount__lte=0)
         )
     )
 
 
 @seeding.check("payment references are unique")
-def unique_references(using):
-    payments = Payment.objects.using(using)
+def unique_references(ctx):
+    payments = Payment.objects.using(ctx.using)
     shared = (
         payments.values("reference")
         .annotate(n=Count("pk"))

@@ -25,7 +25,6 @@ from project.school.seeds import (
     grade_for,
     households,
     key_batches,
-    seeded_now,
 )
 
 from .models import Conversation, Message, Participant
@@ -308,8 +307,8 @@ class MessageSeed(seeding.Seed):
 
 
 @seeding.check("every message's sender takes part in its conversation")
-def senders_take_part(using):
-    return Message.objects.using(using).exclude(
+def senders_take_part(ctx):
+    return Message.objects.using(ctx.using).exclude(
         Exists(
             Participant.objects.filter(
                 conversation=OuterRef("conversation"), user=OuterRef("sender")
@@ -319,7 +318,7 @@ def senders_take_part(using):
 
 
 @seeding.check("messages are sent after the conversation starts and the sender joins")
-def messages_after_joining(using):
+def messages_after_joining(ctx):
     joined_later = Exists(
         Participant.objects.filter(
             conversation=OuterRef("conversation"),
@@ -327,17 +326,17 @@ def messages_after_joining(using):
             joined_at__gte=OuterRef("sent_at"),
         )
     )
-    return Message.objects.using(using).filter(
+    return Message.objects.using(ctx.using).filter(
         Q(sent_at__lte=F("conversation__created_at"))
-        | Q(sent_at__gt=seeded_now())
+        | Q(sent_at__gt=ctx.now)
         | joined_later
     )
 
 
 @seeding.check("a conversation's messages come in the order they were sent")
-def messages_in_order(using):
+def messages_in_order(ctx):
     return (
-        Message.objects.using(using)
+        Message.objects.using(ctx.using)
         .annotate(
             previous=Window(
                 Lag("sent_at"), partition_by=[F("conversation")], order_by=F("pk").asc()
@@ -348,8 +347,8 @@ def messages_in_order(using):
 
 
 @seeding.check("a reply answers an earlier message of the same conversation")
-def replies_answer_earlier(using):
-    return Message.objects.using(using).filter(
+def replies_answer_earlier(ctx):
+    return Message.objects.using(ctx.using).filter(
         Q(reply_to__isnull=False)
         & (
             ~Q(reply_to__conversation=F("conversation"))
@@ -359,9 +358,9 @@ def replies_answer_earlier(using):
 
 
 @seeding.check("read marks lie between joining and now")
-def read_marks(using):
-    return Participant.objects.using(using).filter(
-        Q(last_read_at__gt=seeded_now())
+def read_marks(ctx):
+    return Participant.objects.using(ctx.using).filter(
+        Q(last_read_at__gt=ctx.now)
         | Q(last_read_at__lt=F("joined_at"))
-        | Q(joined_at__gt=seeded_now())
+        | Q(joined_at__gt=ctx.now)
     )

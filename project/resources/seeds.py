@@ -247,18 +247,18 @@ def whole(pattern):
 
 
 @seeding.check("rooms, equipment and other resources have names that say what they are")
-def resource_names(using):
+def resource_names(ctx):
     room, equipment = Q(room__isnull=False), Q(equipment__isnull=False)
     named = (
         (room & Q(name__regex=whole(ROOM_NAME)))
         | (~room & equipment & Q(name__regex=whole(EQUIPMENT_NAME)))
         | (~room & ~equipment & Q(name__regex=whole(OTHER_NAME)))
     )
-    return Resource.objects.using(using).exclude(named)
+    return Resource.objects.using(ctx.using).exclude(named)
 
 
 @seeding.check("bookings of one resource never overlap")
-def bookings_overlap(using):
+def bookings_overlap(ctx):
     # Taken in the order they start, two of a resource's bookings overlap
     # when the earlier ends after the later starts: the later is found, as
     # one before it ends after it starts. One window does: the earlier of the
@@ -271,13 +271,13 @@ def bookings_overlap(using):
         frame=RowRange(start=None, end=-1),
     )
     return (
-        Booking.objects.using(using).alias(ended=ended).filter(ended__gt=F("starts_at"))
+        Booking.objects.using(ctx.using).alias(ended=ended).filter(ended__gt=F("starts_at"))
     )
 
 
 @seeding.check("bookings end after they start, on a weekday between 08:00 and 17:00")
-def bookings_in_school_hours(using):
-    bookings = Booking.objects.using(using)
+def bookings_in_school_hours(ctx):
+    bookings = Booking.objects.using(ctx.using)
     wrong_starts = values_where(
         bookings,
         "starts_at",

@@ -43,7 +43,6 @@ from django.db.models import (
 from django.db.models.functions import Concat, Left, Length, Lower, Substr
 
 import seeding
-from seeding.conf import get_config
 
 from .models import (
     AcademicYear,
@@ -148,11 +147,6 @@ GROUPS = {
 
 
 # Dates shared by the seed modules of every app.
-
-
-def seeded_now():
-    """The moment the seeded data leads up to (SEEDING['NOW'])."""
-    return get_config().now
 
 
 def add_years(day, years):
@@ -898,9 +892,9 @@ def slug_of(using, field):
 
 
 @seeding.check("usernames and emails are derived from the user's name")
-def user_names(using):
-    base = Concat(slug_of(using, "first_name"), Value("."), slug_of(using, "last_name"))
-    users = User.objects.using(using).alias(
+def user_names(ctx):
+    base = Concat(slug_of(ctx.using, "first_name"), Value("."), slug_of(ctx.using, "last_name"))
+    users = User.objects.using(ctx.using).alias(
         base=base,
         prefix=Left("username", Length("base")),
         number=Substr("username", Length("base") + 1),
@@ -913,7 +907,7 @@ def user_names(using):
         & Q(number__in=[n for n in numbers if NAMESAKE_NUMBER.fullmatch(n)])
         & Q(email=Concat("username", Value(f"@{EMAIL_DOMAIN}")))
     )
-    if connections[using].vendor == "mysql":
+    if connections[ctx.using].vendor == "mysql":
         # MySQL and MariaDB compare text without regard to case: the pattern
         # keeps the comparison with the base exact. Elsewhere it is exact
         # already, and the pattern would be a Python call per row on SQLite.
@@ -922,8 +916,8 @@ def user_names(using):
 
 
 @seeding.check("no two users share a username or an email address")
-def unique_users(using):
-    users = User.objects.using(using)
+def unique_users(ctx):
+    users = User.objects.using(ctx.using)
     shared = {}
     for field in ("username", "email"):
         shared[f"{field}__in"] = (
@@ -935,7 +929,7 @@ def unique_users(using):
 
 
 @seeding.check("a user's role matches the profile and the admin flags")
-def user_roles(using):
+def user_roles(ctx):
     profiles = {
         User.Role.TEACHER: "teacher",
         User.Role.STUDENT: "student",
@@ -949,15 +943,15 @@ def user_roles(using):
         q &= Q(is_superuser=role == User.Role.ADMIN)
         q &= Q(is_staff=role not in (User.Role.STUDENT, User.Role.GUARDIAN))
         right |= q
-    return User.objects.using(using).exclude(right)
+    return User.objects.using(ctx.using).exclude(right)
 
 
 @seeding.check(
     "a student's age fits the grade: grade + 5 or + 6 on the year's first day"
 )
-def student_ages(using):
-    students = Student.objects.using(using)
-    year = AcademicYear.objects.using(using).filter(is_current=True).first()
+def student_ages(ctx):
+    students = Student.objects.using(ctx.using)
+    year = AcademicYear.objects.using(ctx.using).filter(is_current=True).first()
     if year is None:
         return students.all()
     # Aged grade + 5 or + 6 on the first day: born in the two years up to
@@ -975,9 +969,9 @@ def student_ages(using):
 
 
 @seeding.check("teachers are adults: born at least 22 years ago and hired since")
-def teacher_ages(using):
-    today = seeded_now().date()
-    teachers = Teacher.objects.using(using)
+def teacher_ages(ctx):
+    today = ctx.now.date()
+    teachers = Teacher.objects.using(ctx.using)
     return teachers.filter(
         Q(user__date_of_birth__isnull=True)
         | Q(user__date_of_birth__gt=add_years(today, -22))
@@ -986,9 +980,9 @@ def teacher_ages(using):
 
 
 @seeding.check("exactly one academic year is current, and it holds the seeded moment")
-def current_year(using):
-    years = AcademicYear.objects.using(using)
-    today = seeded_now().date()
+def current_year(ctx):
+    years = AcademicYear.objects.using(ctx.using)
+    today = ctx.now.date()
     current = years.filter(is_current=True)
     if current.count() != 1:
         return current if current.exists() else years
@@ -996,8 +990,8 @@ def current_year(using):
 
 
 @seeding.check("terms lie within their year, in order, without overlapping")
-def terms_in_year(using):
-    terms = Term.objects.using(using)
+def terms_in_year(ctx):
+    terms = Term.objects.using(ctx.using)
     overlapping = terms.filter(
         Exists(
             Term.objects.filter(
@@ -1016,10 +1010,10 @@ def terms_in_year(using):
 
 
 @seeding.check("each student is enrolled in exactly one current class, of his grade")
-def one_current_class(using):
+def one_current_class(ctx):
     current = Q(enrollments__school_class__year__is_current=True)
     return (
-        Student.objects.using(using)
+        Student.objects.using(ctx.using)
         .annotate(
             classes=Count("enrollments", filter=current),
             own_grade=Count(
@@ -1033,37 +1027,37 @@ def one_current_class(using):
 
 
 @seeding.check("each student has one or two guardians")
-def student_guardians(using):
+def student_guardians(ctx):
     return (
-        Student.objects.using(using)
+        Student.objects.using(ctx.using)
         .annotate(guardian_count=Count("guardian_links"))
         .exclude(guardian_count__in=(1, 2))
     )
 
 
 @seeding.check("departments form a tree at most two levels deep")
-def department_depth(using):
-    return Department.objects.using(using).filter(parent__parent__isnull=False)
+def department_depth(ctx):
+    return Department.objects.using(ctx.using).filter(parent__parent__isnull=False)
 
 
 @seeding.check("each department with teachers has a head who teaches in it")
-def department_heads(using):
+def department_heads(ctx):
     has_teachers = Exists(Teacher.objects.filter(department=OuterRef("pk")))
-    return Department.objects.using(using).filter(
+    return Department.objects.using(ctx.using).filter(
         (Q(head__isnull=True) & has_teachers)
         | (Q(head__isnull=False) & ~Q(head__department=F("pk")))
     )
 
 
 @seeding.check("attendance is taken on school days of the class's year, up to now")
-def attendance_days(using):
-    today = seeded_now().date()
+def attendance_days(ctx):
+    today = ctx.now.date()
     enrolled = Exists(
         Enrollment.objects.filter(
             student=OuterRef("student"), school_class=OuterRef("school_class")
         )
     )
-    records = Attendance.objects.using(using)
+    records = Attendance.objects.using(ctx.using)
     weekends = values_where(records, "date", Q(value__week_day__in=(1, 7)))
     return records.filter(
         Q(date__in=weekends)  # Sunday and Saturday
@@ -1075,8 +1069,8 @@ def attendance_days(using):
 
 
 @seeding.check("students are present (or late) on at least 85% of the school days")
-def attendance_rate(using):
-    records = Attendance.objects.using(using)
+def attendance_rate(ctx):
+    records = Attendance.objects.using(ctx.using)
     missed = records.exclude(status__in=("present", "late"))
     # The whole school's rate: one class may have a bad week.
     if missed.count() > records.count() * 0.15:
