@@ -15,12 +15,7 @@ from django.db.models import Exists, OuterRef, Q
 
 import seeding
 from project.school.models import Enrollment, Student, Teacher, User
-from project.school.seeds import (
-    at,
-    current_terms,
-    current_year_start,
-    school_days,
-)
+from project.school.calendar import at, current_terms, current_year_start, school_days
 
 from .models import BehaviorCategory, BehaviorIncident, StudentBehavior
 

@@ -35,7 +35,7 @@ from django.db.models.functions import Abs, Cast, Coalesce
 
 import seeding
 from project.school.models import Student
-from project.school.seeds import academic_years, at, current_terms
+from project.school.calendar import academic_years, at, current_terms
 
 from .models import Invoice, InvoiceLine, Payment
 

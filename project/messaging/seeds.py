@@ -20,12 +20,8 @@ from django.db.models.functions import Lag
 
 import seeding
 from project.school.models import User
-from project.school.seeds import (
-    current_year_start,
-    grade_for,
-    households,
-    key_batches,
-)
+from project.school.calendar import current_year_start, grade_for
+from project.school.seeds import households, key_batches
 
 from .models import Conversation, Message, Participant
 

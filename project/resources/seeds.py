@@ -16,13 +16,8 @@ from django.db.models.functions import Cast
 
 import seeding
 from project.school.models import User
-from project.school.seeds import (
-    at,
-    class_letters,
-    current_terms,
-    school_days,
-    values_where,
-)
+from project.school.calendar import at, current_terms, school_days
+from project.school.seeds import class_letters, values_where
 
 from .models import Booking, Equipment, Resource, Room
 

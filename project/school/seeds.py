@@ -3,17 +3,21 @@ How the school's people, years and classes are seeded.
 
 UserSeed yields every account: administrators, office staff and teachers,
 then one household after another, its guardians first and its children
-after them. GuardianLinkSeed walks the same users in primary-key order to
-find the households again, so no other record of them is needed.
+after them. GuardianLinkSeed walks the users this run wrote in primary-key
+order to find the households again, so no other record of them is needed.
 
 A student's grade follows from the date of birth (age 6 on 1 September in
 grade 1), which lets SchoolClassSeed size the classes before any Student row
 exists.
 
 A seed can only count on the rows of models it reaches by foreign keys: the
-others may come later. Dates therefore come from the run's moment
-(academic_years(), current_terms()), and a student's current class from
-current_classes(), which needs only the Student and SchoolClass rows.
+others may come later. Dates therefore come from the run's moment (the
+calendar module), and a student's current class from current_classes(),
+which needs only the Student and SchoolClass rows.
+
+Seeding again adds a second school's worth of people: reference rows (groups,
+years, terms, departments, subjects) are reused by natural key, profiles go
+to the users that have none, and the new students get classes of their own.
 """
 
 import datetime
@@ -25,8 +29,6 @@ from collections import Counter, defaultdict
 from itertools import accumulate
 
 from django.contrib.auth.models import Group, Permission
-
-GroupPermission = Group.permissions.through
 from django.db import connections
 from django.db.models import (
     Case,
@@ -41,9 +43,21 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Concat, Left, Length, Lower, Substr
+from model_bakery.recipe import Recipe
 
 import seeding
 
+from .calendar import (
+    academic_years,
+    add_years,
+    at,
+    current_terms,
+    current_year_start,
+    grade_for,
+    monday_on_or_after,
+    school_days,
+    terms_of,
+)
 from .models import (
     AcademicYear,
     Attendance,
@@ -58,6 +72,8 @@ from .models import (
     Term,
     User,
 )
+
+GroupPermission = Group.permissions.through
 
 #: Rows at --scale 1: a small school of about 400 students.
 STUDENTS = 400
@@ -144,86 +160,6 @@ GROUPS = {
         finance.add_payment finance.view_payment
     """.split(),
 }
-
-
-# Dates shared by the seed modules of every app.
-
-
-def add_years(day, years):
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
-
-
-def academic_years(now):
-    """(name, first day, last day) of the current year and the two before it."""
-    first = now.year if now.month >= 9 else now.year - 1
-    return [
-        (
-            f"{y}/{(y + 1) % 100:02d}",
-            datetime.date(y, 9, 1),
-            datetime.date(y + 1, 6, 30),
-        )
-        for y in (first - 2, first - 1, first)
-    ]
-
-
-def current_year_start(now):
-    return academic_years(now)[-1][1]
-
-
-def terms_of(starts_on, ends_on):
-    """The three terms of a year as (number, first day, last day)."""
-    y = starts_on.year
-    return [
-        (1, starts_on, friday_on_or_before(datetime.date(y, 12, 19))),
-        (
-            2,
-            monday_on_or_after(datetime.date(y + 1, 1, 5)),
-            friday_on_or_before(datetime.date(y + 1, 3, 27)),
-        ),
-        (3, monday_on_or_after(datetime.date(y + 1, 4, 13)), ends_on),
-    ]
-
-
-def monday_on_or_after(day):
-    return day + datetime.timedelta(days=-day.weekday() % 7)
-
-
-def friday_on_or_before(day):
-    return day - datetime.timedelta(days=(day.weekday() - 4) % 7)
-
-
-def school_days(terms, first=None, last=None):
-    """Weekdays inside the terms ((starts_on, ends_on) pairs), oldest first."""
-    for starts_on, ends_on in sorted(terms):
-        day = max(starts_on, first) if first else starts_on
-        end = min(ends_on, last) if last else ends_on
-        while day <= end:
-            if day.weekday() < 5:
-                yield day
-            day += datetime.timedelta(days=1)
-
-
-def at(day, hour, minute=0):
-    return datetime.datetime.combine(
-        day, datetime.time(hour, minute), tzinfo=datetime.UTC
-    )
-
-
-def grade_for(date_of_birth, year_start):
-    """The grade of a child on a year's first day: age 6 in grade 1."""
-    age = year_start.year - date_of_birth.year
-    if (year_start.month, year_start.day) < (date_of_birth.month, date_of_birth.day):
-        age -= 1
-    return age - 5
-
-
-def current_terms(now):
-    """(number, first day, last day) of the current year's terms."""
-    _, starts_on, ends_on = academic_years(now)[-1]
-    return terms_of(starts_on, ends_on)
 
 
 def key_batches(using, keys):
@@ -683,9 +619,8 @@ class StudentSeed(seeding.Seed):
 
 @seeding.register(Guardian)
 class GuardianSeed(seeding.Seed):
-    def rows(self, ctx):
-        for pk in ctx.rows(User, "pk", role=User.Role.GUARDIAN, guardian=None):
-            yield {"user": pk, "phone": ctx.faker.phone_number()[:32]}
+    for_each = ("school.User", {"role": User.Role.GUARDIAN})
+    recipe = Recipe(Guardian, phone=seeding.fake("phone_number"))
 
 
 @seeding.register(GuardianLink)
