@@ -13,7 +13,6 @@ hands its new keys and the keys left to back-fill back to the run.
 """
 
 import contextlib
-import itertools
 import random
 import time
 from dataclasses import dataclass, field
@@ -29,7 +28,7 @@ from .constraints import combination
 from .exceptions import SeedFailed
 from .introspection import parse_labels
 from .inserts import update_rows
-from .keys import KeyService, Spread, root_of, tables_of
+from .keys import KeyService, Spread, coalesce, root_of, tables_of
 from .tables import describe
 from .columns import fast_faker, rng_for
 
@@ -111,16 +110,22 @@ class SeedContext:
         on the second run's rows and leaves the first run's as they are."""
         if isinstance(model, str):
             model = parse_labels([model]).pop()
-        keys = self.written.get(model._meta.concrete_model, ())
+        model = model._meta.concrete_model
+        keys = self.written.get(model, ())
         if not len(keys):
             return iter(())
+        if not self.plan.existing.get(model):
+            # The table was empty: all its rows are this run's.
+            return self.rows(model, *fields, **filters)
         if isinstance(keys, range):
             return self.rows(model, *fields, pk__gte=keys.start, pk__lt=keys.stop, **filters)
-        size = connections[self.using].features.max_query_params or len(keys)
-        return itertools.chain.from_iterable(
-            self.rows(model, *fields, pk__in=list(keys[start : start + size]), **filters)
-            for start in range(0, len(keys), size)
-        )
+        # Keys that are not consecutive (UUIDs): told apart here, since a
+        # query listing them would be as long as the table.
+        keys = set(keys)
+        rows = self.rows(model, "pk", *(fields or ("pk",)), **filters)
+        if len(fields) > 1:
+            return (row[1:] for row in rows if row[0] in keys)
+        return (row[1] for row in rows if row[0] in keys)
 
 
 class Reporter:
@@ -199,6 +204,9 @@ class Run:
         self.unchecked_tables = []
         self.inserted = {}
         self.written = {}
+        # One Faker for the run, seeded afresh for each context: making one
+        # costs more than many a seed module's rows.
+        self.faker = fast_faker(config.locale)
         self.password = self._password(config.password)
 
     def execute(self):
@@ -239,7 +247,7 @@ class Run:
 
     def _context(self, step, batch=""):
         label = step.label
-        fake = fast_faker(self.plan.config.locale)
+        fake = self.faker
         fake.seed_instance(f"{self.plan.seed}:{label}:context{batch}")
         return SeedContext(
             using=self.using,
@@ -295,7 +303,11 @@ class Run:
         new_keys, backfills = writer.close()
         own = root_of(model)
         if own in new_keys:
-            self.written[model] = new_keys[own]
+            # A multi-table child's rows are rows of its ancestors' tables too.
+            for table in tables_of(model):
+                earlier = self.written.get(table)
+                parts = [earlier, new_keys[own]] if earlier is not None else [new_keys[own]]
+                self.written[table] = coalesce(parts)
         # Keys now come from the pools; the previews were for the step.
         self.keys.step_done(model, new_keys)
         self.pending_backfills.extend(backfills)

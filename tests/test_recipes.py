@@ -126,3 +126,26 @@ def test_ctx_rows_streams_another_model_s_rows_and_scaled_follows_the_scale(
     assert sorted(Tag.objects.values_list("slug", flat=True)) == [
         f"by-{n}-{authors}" for n in range(6)
     ]
+
+
+class TagPerNewPlace(seeding.Seed):
+    after = ("corpus.Place", "corpus.Restaurant")
+
+    def rows(self, ctx):
+        for pk in ctx.new_rows("corpus.Place"):
+            yield {"slug": f"place-{pk}"}
+
+
+def test_new_rows_of_a_parent_table_include_its_children_written_this_run(monkeypatch):
+    """A second run's new places are its plain places and its restaurants."""
+    from tests.corpus.models import Place, Tag
+
+    register(monkeypatch, "corpus.Tag", TagPerNewPlace)
+    only = ["corpus.Place", "corpus.Restaurant", "corpus.Tag"]
+    seeding.seed("default", seed=1, only=only)
+    first = set(Place.objects.values_list("pk", flat=True))
+    seeding.seed("default", seed=2, only=only)
+    second = set(Place.objects.values_list("pk", flat=True)) - first
+    tagged = {int(slug.split("-")[1]) for slug in Tag.objects.values_list("slug", flat=True)}
+    assert tagged == first | second
+    assert len(Tag.objects.all()) == len(first) + len(second)
