@@ -82,6 +82,11 @@ class Writer:
         for gfk in self.table.gfks:
             data.update(self.links.generic(gfk, rng(gfk.name), n))
         for attname, column in self.columns.items():
+            if attname in given and MISSING not in given[attname]:
+                # Every row has the seed module's value: drawing one (and
+                # the pool it comes from) would be wasted.
+                data[attname] = list(given[attname])
+                continue
             data[attname] = self._column(attname, column, rng(attname), offset, n)
         for attname in self.recipe:
             data[attname] = self._recipe(attname, rng(attname), n, number)
