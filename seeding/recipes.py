@@ -30,9 +30,9 @@ class fake:
         method = getattr(faker, self.provider)
         return [method(*self.args, **self.kwargs) for _ in range(n)]
 
-    def check(self, faker):
-        """Raise AttributeError if the provider does not exist."""
-        getattr(faker, self.provider)
+    def __call__(self):
+        # One value, as model_bakery calls a recipe's callables outside a seed.
+        return getattr(faker.Faker(), self.provider)(*self.args, **self.kwargs)
 
     def __repr__(self):
         return f"fake({self.provider!r})"
@@ -47,6 +47,9 @@ class pick:
 
     def sample(self, rng, faker, n):
         return rng.choices(self.values, cum_weights=self.cum_weights, k=n)
+
+    def __call__(self):
+        return self.sample(random, None, 1)[0]
 
     def __repr__(self):
         return f"pick({self.values!r})"
