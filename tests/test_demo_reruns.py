@@ -56,10 +56,12 @@ def test_a_second_seed_doubles_the_people_and_keeps_every_rule(demo):
 
 @pytest.mark.slow
 @pytest.mark.django_db
-def test_a_second_top_up_changes_nothing(demo):
-    seeding.seed(USING, seed=8, scale=SCALE, exclude=EXCLUDE, top_up=True)
+def test_a_top_up_reaches_the_counts_and_a_second_changes_nothing(demo):
+    before = people()
+    seeding.seed(USING, seed=8, scale=2 * SCALE, exclude=EXCLUDE, top_up=True)
+    assert people()["Student"] == 2 * before["Student"]
     assert failing_checks() == []
-    result = seeding.seed(USING, seed=9, scale=SCALE, exclude=EXCLUDE, top_up=True)
+    result = seeding.seed(USING, seed=9, scale=2 * SCALE, exclude=EXCLUDE, top_up=True)
     assert {m: n for m, n in result.inserted.items() if n} == {}
     assert failing_checks() == []
 
