@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 
-from . import emptying, engine
+from . import baseline, emptying, engine
 from .conf import get_config
 from .exceptions import Cancelled, ConfigurationError, PlanError, PurgeFailed
-from .introspection import count_rows
+from .introspection import seedable
 from .plan import build_plan, parse_counts
 from .safety import exclusive, refuse_production
 
@@ -76,6 +76,9 @@ def seed(
     # purge in the seed's transaction, so that a failure keeps the rows
     # fresh would have removed.
     with exclusive(using), transaction.atomic(using=using):
+        # Before any write, fresh's purge included: what the tables hold now
+        # is what purge will keep.
+        baseline.record(using, seedable(using, config))
         purged = _fresh(using, config, only, exclude, confirm) if fresh else {}
         if fresh:
             reporter.purged(sum(purged.values()))
@@ -146,7 +149,7 @@ def purge(
             exclude=exclude,
             include_framework=include_framework,
         )
-        rows = sum(count_rows(using, models).values())
+        rows = emptying.rows_to_go(using, models)
     except DatabaseError as exc:
         # Driver messages run over several lines; keep the error to one.
         message = " ".join(str(exc).split())
@@ -185,7 +188,7 @@ def _counts(counts):
 def _fresh(using, config, only, exclude, confirm):
     """Empty the tables the run will seed; return {model: rows removed}."""
     models = emptying.purge_models(using, config, only=only, exclude=exclude)
-    rows = sum(count_rows(using, models).values())
+    rows = emptying.rows_to_go(using, models)
     if confirm is not None and rows and not confirm(rows, len(models)):
         raise Cancelled("Seeding cancelled.")
     # MySQL's TRUNCATE commits; there DELETE stays in the transaction.

@@ -203,13 +203,20 @@ class Predicate:
 
     def __init__(self, model, q):
         self.model = model
+        self.q = q
         self.atoms = []
+        #: The function of each node of ``q``, by id(), for repairs by branch.
+        self.parts = {}
         self.evaluate = self._compile(q)
 
     def __call__(self, row):
         return self.evaluate(row)
 
     def _compile(self, node):
+        self.parts[id(node)] = compiled = self._compile_node(node)
+        return compiled
+
+    def _compile_node(self, node):
         if isinstance(node, Q):
             parts = [self._compile(child) for child in node.children]
             combine = all3 if node.connector == Q.AND else any3
@@ -279,6 +286,12 @@ class Predicate:
         could make hold, return their (attname, lookup, value) sides, the
         value each would have to compare with.
         """
+        stuck = self._repair_comparisons(row, rng, fixed, last)
+        if self.evaluate(row) is False:
+            self._satisfy(self.q, row, rng, fixed)
+        return stuck
+
+    def _repair_comparisons(self, row, rng, fixed, last):
         stuck = []
         for attname, lookup, value in self.atoms:
             if lookup not in FLIPPED:
@@ -308,6 +321,45 @@ class Predicate:
                 if held:
                     stuck.append(held)
         return stuck
+
+    def _satisfy(self, node, row, rng, fixed):
+        """
+        Make ``node`` hold by the values its memberships, equalities and
+        ``isnull`` tests name; a disjunction through one of its branches,
+        tried in random order. Return whether it holds; comparisons are
+        the first pass's (_repair_comparisons).
+        """
+        if self.parts[id(node)](row) is not False:
+            return True
+        if isinstance(node, tuple):
+            return self._satisfy_lookup(*node, row, rng, fixed)
+        if node.negated:
+            return False
+        if node.connector == Q.AND:
+            return all(self._satisfy(child, row, rng, fixed) for child in node.children)
+        branches = list(node.children)
+        rng.shuffle(branches)
+        for branch in branches:
+            before = dict(row)
+            if self._satisfy(branch, row, rng, fixed):
+                return True
+            row.update(before)
+        return False
+
+    def _satisfy_lookup(self, path, value, row, rng, fixed):
+        name, _, lookup = path.partition("__")
+        field = self.model._meta.get_field(name)
+        if field.attname in fixed:
+            return False
+        if lookup == "isnull" and value is True and field.null:
+            row[field.attname] = None
+        elif lookup == "in" and value:
+            row[field.attname] = comparable(field, rng.choice(list(value)))
+        elif lookup in ("", "exact") and not isinstance(value, F):
+            row[field.attname] = comparable(field, value)
+        else:
+            return False
+        return True
 
     def _moved(self, attname, lookup, right, rng):
         """A value for ``attname`` that compares with ``right`` as ``lookup``

@@ -10,8 +10,10 @@ under the lock it holds.
 """
 
 from django.core.management.color import no_style
-from django.db import connections, router, transaction
+from django.db import connections, transaction
+from django.db.models import AutoField, Q
 
+from . import baseline
 from .exceptions import ConfigurationError, PlanError
 from .graph import DependencyGraph
 from .introspection import (
@@ -21,6 +23,7 @@ from .introspection import (
     count_rows,
     forward_relations,
     parse_labels,
+    stored_on,
 )
 
 FRAMEWORK = (Treatment.REUSED, Treatment.FRAMEWORK)
@@ -74,13 +77,21 @@ def referencing(using, models):
         model
         for model in all_models()
         if model not in inside
-        and model._meta.managed
-        and router.allow_migrate_model(using, model)
+        and stored_on(using, model)
         and any(
             field.related_model._meta.concrete_model in inside
             for field in forward_relations(model)
         )
     }
+
+
+def rows_to_go(using, models):
+    """How many rows ``purge()`` would delete from ``models``' tables."""
+    kept = sum(
+        model._base_manager.using(using).filter(rows).count()
+        for model, rows in baseline.kept(using, models).items()
+    )
+    return sum(count_rows(using, models).values()) - kept
 
 
 def purge(using, models, truncate=False):
@@ -109,6 +120,8 @@ def purge(using, models, truncate=False):
         raise PlanError([f"Purge {names} as well: their rows point into the tables."])
     connection = connections[using]
     tables = [model._meta.db_table for model in models]
+    # The rows that were there before the first seed stay (see baseline.py).
+    keep = baseline.kept(using, models)
     with connection.constraint_checks_disabled():
         if truncate:
             in_callers_transaction = connection.in_atomic_block
@@ -123,14 +136,24 @@ def purge(using, models, truncate=False):
                     # PostgreSQL refuses to TRUNCATE a table with deferred
                     # checks pending from the caller's writes: run them now.
                     connection.check_constraints(table_names=tables)
-                removed = count_rows(using, models)
+                emptied, deleted = _truncated(models, keep)
+                removed = count_rows(using, emptied)
                 connection.ops.execute_sql_flush(
-                    connection.ops.sql_flush(no_style(), tables, reset_sequences=True)
+                    connection.ops.sql_flush(
+                        no_style(),
+                        [model._meta.db_table for model in emptied],
+                        reset_sequences=True,
+                    )
                 )
+                removed.update(_delete_all_but(using, deleted))
+                _restart_ids_after(connection, list(deleted))
         else:
             removed = {}
             with transaction.atomic(using=using), connection.cursor() as cursor:
                 for model, table in zip(models, tables):
+                    if model in keep:
+                        removed.update(_delete_all_but(using, {model: keep[model]}))
+                        continue
                     table = connection.ops.quote_name(table)
                     cursor.execute(f"DELETE FROM {table}")
                     removed[model] = cursor.rowcount
@@ -139,3 +162,57 @@ def purge(using, models, truncate=False):
             # Its cache would hand out ids of rows that are gone.
             model.objects.clear_cache()
     return removed
+
+
+def _truncated(models, keep):
+    """
+    Split ``models`` into those TRUNCATE empties and {model: rows kept} for
+    the others: the tables that keep rows, and those their keys point at,
+    step by step, which PostgreSQL truncates only together with every table
+    pointing there.
+    """
+    deleted = set(keep)
+    while True:
+        pointed_at = {
+            field.related_model._meta.concrete_model
+            for model in deleted
+            for field in forward_relations(model)
+        }
+        more = {m for m in models if m._meta.concrete_model in pointed_at} - deleted
+        if not more:
+            break
+        deleted |= more
+    emptied = [model for model in models if model not in deleted]
+    return emptied, {model: keep.get(model, Q()) for model in models if model in deleted}
+
+
+def _delete_all_but(using, keep):
+    """Delete the rows of each model but those ``keep`` names; return
+    {model: rows removed}."""
+    # A raw delete, as the DELETE of a whole table: no signals, no cascade
+    # (the tables pointing here are purged too).
+    return {
+        model: model._base_manager.using(using).exclude(rows)._raw_delete(using)
+        for model, rows in keep.items()
+    }
+
+
+def _restart_ids_after(connection, models):
+    """Make the next id of each model's table follow the largest one left."""
+    style = no_style()
+    # PostgreSQL sets each sequence to its table's largest id; SQLite and
+    # MySQL reset theirs to the start, which they read as "after the
+    # largest id".
+    statements = connection.ops.sequence_reset_sql(style, models)
+    if not statements:
+        statements = connection.ops.sequence_reset_by_name_sql(
+            style,
+            [
+                {"table": model._meta.db_table, "column": model._meta.pk.column}
+                for model in models
+                if isinstance(model._meta.pk, AutoField)
+            ],
+        )
+    with connection.cursor() as cursor:
+        for sql in statements:
+            cursor.execute(sql)

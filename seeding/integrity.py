@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import partial
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import DatabaseError, IntegrityError, connections, router, transaction
+from django.db import DatabaseError, IntegrityError, connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import (
     BooleanField,
@@ -37,6 +37,7 @@ from . import constraints
 from .introspection import (
     generic_foreign_keys,
     multi_column_relations,
+    stored_on,
     through_owner,
 )
 from .registry import CheckContext
@@ -298,8 +299,7 @@ def _relations(model):
 
 
 def _stored(using, model):
-    concrete = model._meta.concrete_model
-    return concrete._meta.managed and router.allow_migrate_model(using, concrete)
+    return stored_on(using, model._meta.concrete_model)
 
 
 def _kind(model, relation):

@@ -26,16 +26,32 @@ class Treatment(enum.StrEnum):
     NOT_SELECTED = "not selected"
     UNMANAGED = "unmanaged"
     OTHER_DATABASE = "other database"
+    UNSUPPORTED = "not on this database"
 
     @property
     def seeded(self):
         return self in (Treatment.RECIPE, Treatment.AUTO, Treatment.DEPENDENCY)
 
 
+#: Why a model of Treatment.UNSUPPORTED has no table, for the plan and report.
+NO_TABLE = (
+    "no table: the database lacks its Meta.required_db_vendor or required_db_features"
+)
+
+
 def all_models():
-    """Every installed model with a table, auto-created M2M tables included."""
+    """Every installed model with a table, auto-created M2M tables included,
+    but seeding's own."""
     models = apps.get_models(include_auto_created=True)
-    return sorted((m for m in models if not m._meta.proxy), key=lambda m: m._meta.label)
+    return sorted(
+        (m for m in models if not m._meta.proxy and not own(m)),
+        key=lambda m: m._meta.label,
+    )
+
+
+def own(model):
+    """seeding's own bookkeeping (seeding.models): never seeded nor purged."""
+    return model._meta.app_label == "seeding"
 
 
 def parse_labels(labels):
@@ -73,6 +89,8 @@ def classify(using, config, only=(), exclude=()):
             treatment = Treatment.UNMANAGED
         elif not router.allow_migrate_model(using, model):
             treatment = Treatment.OTHER_DATABASE
+        elif not model._meta.can_migrate(connections[using]):
+            treatment = Treatment.UNSUPPORTED
         elif model in skipped:
             treatment = Treatment.FRAMEWORK
         elif model in reused:
@@ -87,6 +105,11 @@ def classify(using, config, only=(), exclude=()):
     return treatments
 
 
+def seedable(using, config):
+    """The models seed may fill on ``using`` with no --only nor --exclude."""
+    return [model for model, t in classify(using, config).items() if t.seeded]
+
+
 def _known(labels):
     """Models for labels of apps that may not be installed (framework lists)."""
     models = set()
@@ -96,6 +119,19 @@ def _known(labels):
         except LookupError:
             continue
     return models
+
+
+def stored_on(using, model):
+    """
+    Whether ``model`` has a table on ``using``: managed, routed there, and
+    not asking for a vendor or features the connection lacks, which
+    ``migrate`` reads the same way (Options.can_migrate()).
+    """
+    return (
+        model._meta.managed
+        and router.allow_migrate_model(using, model)
+        and model._meta.can_migrate(connections[using])
+    )
 
 
 def generic_foreign_keys(model):

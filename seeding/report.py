@@ -18,6 +18,7 @@ from . import registry as registries
 from .graph import DependencyGraph
 from .integrity import Integrity, check_domain, check_integrity, label, run_queries
 from .introspection import (
+    NO_TABLE,
     Treatment,
     classify,
     count_rows,
@@ -39,6 +40,7 @@ REASONS = {
     Treatment.NOT_SELECTED: "not named by --only",
     Treatment.UNMANAGED: "unmanaged (Meta.managed = False)",
     Treatment.OTHER_DATABASE: "routed to another database",
+    Treatment.UNSUPPORTED: NO_TABLE,
 }
 
 
@@ -180,7 +182,7 @@ def in_scope(treatments, only=(), exclude=()):
     excluded = parse_labels(exclude)
     scope = []
     for model, treatment in treatments.items():
-        if treatment in (Treatment.UNMANAGED, Treatment.OTHER_DATABASE):
+        if treatment in (Treatment.UNMANAGED, Treatment.OTHER_DATABASE, Treatment.UNSUPPORTED):
             continue
         owner = through_owner(model)
         if model in excluded or owner in excluded:

@@ -271,3 +271,20 @@ def text_provider(field):
     return "word"
 
 
+
+
+class TextSearch(Text):
+    """
+    PostgreSQL's tsvector or tsquery in its text form: Faker's words, each
+    quoted as a lexeme (a quote doubled, a backslash escaped), so that any
+    locale's words parse; a query joins them with ``&``.
+    """
+
+    def __init__(self, field, context, joiner):
+        super().__init__(field, context, lambda faker: joiner.join(
+            _lexeme(word) for word in faker.words(faker.random.randint(2, 8))
+        ))
+
+
+def _lexeme(word):
+    return "'" + word.replace("\\", "\\\\").replace("'", "''") + "'"

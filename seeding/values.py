@@ -21,7 +21,8 @@ from django.db import models
 
 from .columns import Column, below
 from .constraints import bounds
-from .text import Email, File, Text, text_provider
+from .listed import listed_values
+from .text import Email, File, Text, TextSearch, text_provider
 
 
 class Constant(Column):
@@ -35,9 +36,16 @@ class Constant(Column):
 
 
 class Choices(Column):
-    def __init__(self, field, context):
+    """The field's choices, or the values its check constraints list."""
+
+    def __init__(self, field, context, listed=None):
         super().__init__(field, context)
-        self.domain = [value for value, _ in field.flatchoices]
+        if not field.choices:
+            self.domain = listed
+        else:
+            self.domain = [value for value, _ in field.flatchoices]
+            if listed is not None:
+                self.domain = [value for value in self.domain if value in listed]
 
     def sample(self, rng, n):
         return rng.choices(self.domain, k=n)
@@ -372,6 +380,8 @@ def _ranges(field, hard_low, hard_high, step):
 
 #: The top of a unique counter when nothing caps it (int64, as columns are).
 UNBOUNDED = 2**63 - 1
+#: django.contrib.postgres.search's fields, and what joins their lexemes.
+TEXT_SEARCH = {"SearchVectorField": " ", "SearchQueryField": " & "}
 
 
 def _range(field, context):
@@ -431,8 +441,10 @@ def column_for(field, context):
 
 
 def _column_for(field, context):
-    if field.choices:
-        return Choices(field, context)
+    listed = listed_values(field)
+    if field.choices or listed is not None:
+        choices = Choices(field, context, listed)
+        return choices if choices.domain else None
     base = builtin_base(field)
     if base is None:
         return None
@@ -441,6 +453,8 @@ def _column_for(field, context):
         return Array(field, context, inner) if inner else None
     if base.__name__ == "HStoreField":
         return HStore(field, context)
+    if base.__name__ in TEXT_SEARCH:
+        return TextSearch(field, context, TEXT_SEARCH[base.__name__])
     if base.__name__.endswith("RangeField"):
         return _range(field, context)
     if issubclass(base, models.BooleanField):

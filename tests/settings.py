@@ -3,7 +3,7 @@
 from project.settings import *  # noqa: F403
 from project.settings import DATABASES, INSTALLED_APPS
 
-INSTALLED_APPS = [*INSTALLED_APPS, "tests.corpus"]
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.corpus", "tests.realshapes"]
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     INSTALLED_APPS += ["django.contrib.postgres", "tests.pgcorpus"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -123,3 +123,16 @@ def test_report_counts_repeated_nulls_where_they_count_as_equal(listings):
         if d.model is Badge and d.fields == ("nickname",)
     )
     assert (found.groups, found.rows, found.examples) == (1, 2, [[None]])
+
+
+def test_text_search_columns_hold_lexemes_the_database_searches():
+    """SearchVectorField and SearchQueryField get text search values: a
+    vector matches a query made of one of its own words."""
+    from django.contrib.postgres.search import SearchQuery
+
+    call_command("seed", "--seed", "2", "--only", "pgcorpus.Article", "--no-migrate", verbosity=0)
+    Article = apps.get_model("pgcorpus.Article")
+    article = Article.objects.first()
+    word = article.search.split()[0].strip("'").partition("'")[0]
+    assert Article.objects.filter(search=SearchQuery(word, config="simple")).exists()
+    assert Article.objects.exclude(saved_query=None).exists()

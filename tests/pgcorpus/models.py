@@ -11,6 +11,7 @@ from django.contrib.postgres.fields import (
     HStoreField,
     IntegerRangeField,
 )
+from django.contrib.postgres.search import SearchQueryField, SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
@@ -79,3 +80,11 @@ class Sponsorship(models.Model):
                 name="pgcorpus_sponsorship_one_successor",
             ),
         ]
+
+
+class Article(models.Model):
+    """Full-text search columns, which an application usually fills itself."""
+
+    title = models.CharField(max_length=100)
+    search = SearchVectorField()
+    saved_query = SearchQueryField(null=True)

@@ -20,6 +20,8 @@ FRAMEWORK = {
     "sites.Site",
     "sessions.Session",
     "admin.LogEntry",
+    # seeding's record of what purge keeps.
+    "seeding.Baseline",
 }
 #: Where the apps of the demo project and of the test suite come from.
 OWN_MODULES = ("django.", "project.", "seeding", "tests.")

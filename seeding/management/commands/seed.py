@@ -10,9 +10,10 @@ from django.db.migrations.executor import MigrationExecutor
 
 import seeding
 from seeding import engine
+from seeding.api import count_rows_decided
 from seeding.conf import get_config
 from seeding.exceptions import PlanError, SeedingError
-from seeding.api import count_rows_decided
+from seeding.introspection import NO_TABLE, Treatment
 from seeding.plan import build_plan, parse_counts
 from seeding.safety import refuse_production
 
@@ -253,7 +254,9 @@ class Command(BaseCommand):
                     f"  self-reference {field.model._meta.label}.{field.name}: points at earlier rows"
                 )
         skipped = sorted(
-            (m._meta.label, t.value) for m, t in plan.treatments.items() if not t.seeded
+            (m._meta.label, f"{t.value}: {NO_TABLE}" if t is Treatment.UNSUPPORTED else t.value)
+            for m, t in plan.treatments.items()
+            if not t.seeded
         )
         if skipped and self.verbosity >= 2:
             write(self.style.MIGRATE_HEADING("Not seeded:"))

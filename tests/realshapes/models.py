@@ -1,0 +1,52 @@
+"""
+Shapes seen on real projects that once stopped a whole seed, one model per case.
+"""
+
+from django.db import models
+from django.db.models import Q
+
+
+class OracleOnly(models.Model):
+    """A model for a database none of the tests runs on: it has no table."""
+
+    name = models.CharField(max_length=40)
+
+    class Meta:
+        required_db_vendor = "oracle"
+
+
+class Dosage(models.Model):
+    """A check constraint that is a disjunction: no unit, or one of a list."""
+
+    amount = models.DecimalField(max_digits=8, decimal_places=2)
+    unit = models.CharField(max_length=10, null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(unit__isnull=True) | Q(unit__in=["ug/mL", "ng/mL"]),
+                name="realshapes_dosage_unit",
+            )
+        ]
+
+
+class MenuItem(models.Model):
+    """A disjunction over two columns: a link to a page or to a URL, not both."""
+
+    title = models.CharField(max_length=40)
+    page = models.ForeignKey(Dosage, null=True, blank=True, on_delete=models.CASCADE)
+    url = models.URLField(null=True, blank=True)
+    kind = models.CharField(max_length=10)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(page__isnull=True) | Q(url__isnull=True),
+                name="realshapes_menuitem_one_target",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="external", page__isnull=True)
+                | Q(kind__in=["page", "section"], url__isnull=True),
+                name="realshapes_menuitem_kind",
+            ),
+        ]

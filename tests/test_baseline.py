@@ -1,0 +1,103 @@
+"""
+purge keeps what was there before the first seed: the rows data migrations
+create (a root page, a default site, an initial admin), which the
+application needs and ``migrate`` does not bring back.
+"""
+
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from seeding.models import Baseline
+from tests.realshapes.models import Dosage, MenuItem
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+modes = pytest.mark.parametrize("truncate", [False, True], ids=["delete", "truncate"])
+
+
+@pytest.fixture(autouse=True)
+def not_production(settings):
+    settings.SEEDING = {**settings.SEEDING, "PRODUCTION": False}
+
+
+@pytest.fixture
+def migrated_rows():
+    """Rows as a data migration leaves them, one pointing at the other."""
+    # MySQL commits at each TRUNCATE, so an earlier test's record of these
+    # tables may have outlived its transaction: this database is unseeded.
+    Baseline.objects.all().delete()
+    home = Dosage.objects.create(amount=Decimal("1.50"), unit="ng/mL")
+    MenuItem.objects.create(title="Home", page=home, kind="page")
+    return snapshot()
+
+
+def snapshot():
+    return {model: list(model.objects.order_by("pk").values()) for model in (Dosage, MenuItem)}
+
+
+def seed(*args):
+    call_command("seed", "--seed", "4", "--no-migrate", "--noinput", "--only", "realshapes", *args, stdout=StringIO())
+
+
+def purge(truncate):
+    call_command("purge", "--noinput", *(["--truncate"] if truncate else []), stdout=StringIO())
+
+
+@modes
+def test_purge_leaves_what_the_database_held_before_the_first_seed(migrated_rows, truncate):
+    seed()
+    assert Dosage.objects.count() > 1
+    purge(truncate)
+    assert snapshot() == migrated_rows
+
+
+@modes
+def test_later_seeds_and_fresh_seeds_leave_it_too(migrated_rows, truncate):
+    seed()
+    seed()
+    seed("--fresh")
+    assert Dosage.objects.filter(pk=migrated_rows[Dosage][0]["id"]).exists()
+    purge(truncate)
+    assert snapshot() == migrated_rows
+    purge(truncate)
+    assert snapshot() == migrated_rows
+
+
+def test_truncate_restarts_ids_after_the_rows_it_keeps(migrated_rows):
+    seed()
+    purge(truncate=True)
+    kept = migrated_rows[Dosage][-1]["id"]
+    assert Dosage.objects.create(amount=1).pk == kept + 1
+
+
+def test_with_no_seed_yet_purge_empties_the_tables(migrated_rows):
+    """Nothing was recorded: every row is one purge may delete."""
+    purge(truncate=False)
+    assert snapshot() == {Dosage: [], MenuItem: []}
+
+
+@modes
+def test_a_kept_row_may_point_into_a_table_that_purge_empties(truncate):
+    MenuItem.objects.create(title="Blog", url="https://example.com/", kind="external")
+    before = snapshot()
+    seed()
+    purge(truncate)
+    assert snapshot() == before
+
+
+def test_a_first_seed_with_fresh_keeps_what_was_there(migrated_rows):
+    seed("--fresh")
+    purge(truncate=False)
+    assert snapshot() == migrated_rows
+
+
+def test_the_prompt_counts_only_the_rows_that_go(migrated_rows, monkeypatch):
+    seed()
+    asked = []
+    monkeypatch.setattr("builtins.input", lambda prompt: asked.append(prompt) or "no")
+    call_command("purge", "--only", "realshapes", stdout=StringIO())
+    seeded = Dosage.objects.count() + MenuItem.objects.count() - 2
+    assert f"DESTROY {seeded} rows" in asked[0]

@@ -1,0 +1,69 @@
+"""
+Shapes seen on real projects (tests/realshapes): each once stopped a whole
+seed, purge or report.
+"""
+
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from tests.realshapes.models import Dosage, MenuItem, OracleOnly
+
+ONLY = ("--only", "realshapes")
+
+
+def seed(*args, **options):
+    out = StringIO()
+    call_command("seed", "--seed", "2", "--no-migrate", "--noinput", *args, stdout=out, **options)
+    return out.getvalue()
+
+
+@pytest.mark.django_db
+def test_seed_leaves_out_a_model_the_database_cannot_have():
+    """A model whose Meta.required_db_vendor the connection lacks has no table: seed goes on without it."""
+    seed(*ONLY)
+    assert Dosage.objects.exists()
+
+
+@pytest.mark.django_db
+def test_plan_says_why_a_model_is_left_out():
+    out = seed("--plan", *ONLY, verbosity=2)
+    assert "realshapes.OracleOnly: not on this database" in out
+    assert "Meta.required_db_vendor" in out
+
+
+@pytest.mark.django_db
+def test_purge_leaves_out_a_model_the_database_cannot_have():
+    seed(*ONLY)
+    call_command("purge", "--noinput", *ONLY, stdout=StringIO())
+    call_command("purge", "--noinput", "--truncate", *ONLY, stdout=StringIO())
+    assert not Dosage.objects.exists()
+
+
+@pytest.mark.django_db
+def test_report_says_why_a_model_is_left_out():
+    out = StringIO()
+    call_command("seed_report", "--format", "json", "--jobs", "1", *ONLY, stdout=out)
+    coverage = {c["model"]: c for c in json.loads(out.getvalue())["coverage"]}
+    entry = coverage[OracleOnly._meta.label]
+    assert (entry["treatment"], entry["seeded"]) == ("not on this database", False)
+    assert "Meta.required_db_vendor" in entry["reason"]
+
+
+@pytest.mark.django_db
+def test_a_column_a_disjunction_lists_holds_null_or_a_listed_value():
+    seed(*ONLY, "--count", "realshapes.Dosage=200")
+    units = set(Dosage.objects.values_list("unit", flat=True))
+    assert units == {None, "ug/mL", "ng/mL"}
+
+
+@pytest.mark.django_db
+def test_a_disjunction_over_two_columns_holds_through_either_branch():
+    seed(*ONLY, "--count", "realshapes.MenuItem=200")
+    items = MenuItem.objects.all()
+    assert not items.filter(page__isnull=False, url__isnull=False).exists()
+    assert items.filter(kind="external", page__isnull=True).exists()
+    assert items.filter(kind__in=["page", "section"], url__isnull=True).exists()
+    assert items.filter(page__isnull=False).exists()
