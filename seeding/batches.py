@@ -77,7 +77,11 @@ class Writer:
             packed = pack(values, self.step.count or 0)
             self.new_keys.setdefault(root, []).append(packed)
         for attname, (field, kind) in self.table.relations.items():
-            if kind != "self":
+            if kind == "self":
+                continue
+            if attname in given and MISSING not in given[attname]:
+                data[attname] = list(given[attname])
+            else:
                 data[attname] = self.links.relation(field, kind, rng(attname), n)
         for gfk in self.table.gfks:
             data.update(self.links.generic(gfk, rng(gfk.name), n))
@@ -133,7 +137,11 @@ class Writer:
     def _give(self, data, given, attnames):
         """Keep the seed module's values where it gave one."""
         for attname in attnames:
-            if attname in given:
+            if attname not in given:
+                continue
+            if MISSING not in given[attname]:
+                data[attname] = list(given[attname])
+            else:
                 data[attname] = [
                     drawn if value is MISSING else value
                     for value, drawn in zip(given[attname], data[attname])
