@@ -247,6 +247,11 @@ class Run:
 
     def _context(self, step, batch=""):
         label = step.label
+        if step.existing:
+            # The same seed on a table that holds rows draws afresh: a second
+            # `seed --seed 1` would otherwise repeat the first one's values,
+            # unique numbers and keys included.
+            batch = f"{batch}:after{step.existing}"
         fake = self.faker
         fake.seed_instance(f"{self.plan.seed}:{label}:context{batch}")
         return SeedContext(

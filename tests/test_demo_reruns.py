@@ -46,7 +46,8 @@ def demo(django_db_setup, django_db_blocker):
 @pytest.mark.django_db
 def test_a_second_seed_doubles_the_people_and_keeps_every_rule(demo):
     before = people()
-    seeding.seed(USING, seed=8, scale=SCALE, exclude=EXCLUDE)
+    # The same seed again: the values it draws are those of the first run.
+    seeding.seed(USING, seed=7, scale=SCALE, exclude=EXCLUDE)
     after = people()
     assert after["Student"] == 2 * before["Student"]
     assert after["Teacher"] == 2 * before["Teacher"]

@@ -173,7 +173,8 @@ class RoomSeed(seeding.Seed):
 @seeding.register(Equipment)
 class EquipmentSeed(seeding.Seed):
     def rows(self, ctx):
-        serials = set()
+        # Earlier runs' serial numbers are taken too.
+        serials = set(ctx.rows(Equipment, "serial_number"))
         for _ in range(ctx.wanted(EQUIPMENT)):
             kind, models = ctx.rng.choice(EQUIPMENT_KINDS)
             model = ctx.rng.choice(models)
