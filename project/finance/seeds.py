@@ -147,6 +147,9 @@ def invoice_status(total, paid, due_on, today):
 @seeding.register(Invoice)
 class InvoiceSeed(seeding.Seed):
     def rows(self, ctx):
+        #: {invoice: its payments}, drawn for the status and kept for
+        #: PaymentSeed, which takes them over in the same run.
+        self.payments = {}
         today = ctx.now.date()
         year_name, _, year_ends_on = academic_years(ctx.now)[-1]
         terms = current_terms(ctx.now)
@@ -175,7 +178,10 @@ class InvoiceSeed(seeding.Seed):
             pk = uuid.UUID(int=ctx.rng.getrandbits(128), version=4)
             lines = invoice_lines(pk, number, grade, issued_on, terms, year_name)
             total = sum(quantity * price for _, quantity, price in lines)
-            paid = sum(p[0] for p in invoice_payments(pk, total, issued_on, ctx.now))
+            payments = invoice_payments(pk, total, issued_on, ctx.now)
+            if payments:
+                self.payments[pk] = payments
+            paid = sum(p[0] for p in payments)
             yield {
                 "id": pk,
                 "number": number,
@@ -223,8 +229,12 @@ class InvoiceLineSeed(seeding.Seed):
 class PaymentSeed(seeding.Seed):
     def rows(self, ctx):
         invoices = new_invoices(ctx, "pk", "number", "total", "issued_on")
+        step = ctx.plan.step(Invoice)
+        drawn = getattr(step.seed, "payments", {}) if step else {}
         for pk, number, total, issued_on in invoices:
-            payments = invoice_payments(pk, total, issued_on, ctx.now)
+            payments = drawn.pop(pk, None)
+            if payments is None:
+                payments = invoice_payments(pk, total, issued_on, ctx.now)
             for n, (amount, method, paid_at) in enumerate(payments, 1):
                 yield {
                     "invoice": pk,
