@@ -52,9 +52,12 @@ def seed(
     superuser=None,
     confirm=None,
     reporter=None,
+    strict=True,
 ):
     """
-    Seed database ``using`` and return :class:`Seeded`; all or nothing.
+    Seed database ``using`` and return :class:`Seeded`; all or nothing, or,
+    unless ``strict``, all but the models that cannot be seeded, which the
+    plan lists in ``skipped`` with the models that need them.
 
     ``seed`` fixes the random seed (the same seed, counts and schema give the
     same rows); ``scale`` multiplies the default counts and ``counts``, as
@@ -91,11 +94,12 @@ def seed(
             only=only,
             exclude=exclude,
             top_up=top_up,
+            strict=strict,
         )
         if plan.problems:
             raise PlanError(plan.problems)
         reporter.begin(plan)
-        inserted = engine.seed(plan, reporter)
+        inserted = engine.seed(plan, reporter, strict=strict)
         created = _superuser(using, config, superuser) if superuser else None
     return Seeded(seed, plan, inserted, purged, created)
 

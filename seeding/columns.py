@@ -69,13 +69,15 @@ class Column:
 class ValueContext:
     """What columns share in one run: the seed, the locale, the reference time."""
 
-    def __init__(self, seed, locale, now, connection, rows=None):
+    def __init__(self, seed, locale, now, connection, rows=None, choices=None):
         self.seed = seed
         self.locale = locale
         self.now = now
         self.connection = connection
         #: {model: rows planned}, for pools no larger than a column needs.
         self.rows = rows or {}
+        #: SEEDING['CHOICES']: the values of fields kept outside the schema.
+        self.choices = choices or {}
 
     def pool_size(self, field):
         """Twice the rows the field's model gets, within SMALL_POOL..POOL_SIZE."""

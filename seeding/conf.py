@@ -15,6 +15,7 @@ Every key is optional::
         "PASSWORD": None,             # seeded users' password; else $SEED_PASSWORD
         "PRODUCTION": None,           # True/False, or a list of aliases; None: not DEBUG
         "NOW": "2026-06-01T00:00:00Z",  # the moment seeded data leads up to
+        "CHOICES": {"app.Model.field": ["a", "b"]},  # values kept outside the schema
     }
 
 ``NOW`` is fixed rather than the clock's time so that one seed number gives
@@ -25,7 +26,9 @@ import datetime
 from dataclasses import dataclass, field
 
 import environ
+from django.apps import apps
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 
 from .exceptions import ConfigurationError
 
@@ -46,6 +49,8 @@ class Config:
     password: str | None = None
     production: object = None
     now: datetime.datetime = datetime.datetime(2026, 6, 1, tzinfo=datetime.UTC)
+    #: {"app_label.model.field" (lower-case label): tuple of values}
+    choices: dict = field(default_factory=dict)
 
     def is_production(self, alias):
         if self.production is None:
@@ -134,7 +139,38 @@ def get_config():
         values["production"] = production
     if "NOW" in raw:
         values["now"] = _moment(raw["NOW"])
+    if "CHOICES" in raw:
+        values["choices"] = _choices(raw["CHOICES"])
     return Config(**values)
+
+
+def _choices(raw):
+    """SEEDING['CHOICES'], keyed by the field's lower-case label."""
+    _check("CHOICES", raw, dict, "a dict of 'app_label.Model.field': [values]")
+    choices = {}
+    for label, values in raw.items():
+        app_model, _, name = str(label).rpartition(".")
+        if not isinstance(label, str) or app_model.count(".") != 1:
+            raise ConfigurationError(
+                f"SEEDING['CHOICES'] keys are 'app_label.Model.field', not {label!r}."
+            )
+        try:
+            field = apps.get_model(app_model)._meta.get_field(name)
+        except (LookupError, FieldDoesNotExist):
+            raise ConfigurationError(
+                f"SEEDING['CHOICES'] names {label}, which is not a field of an installed model."
+            ) from None
+        if not isinstance(values, (list, tuple)) or not values:
+            raise ConfigurationError(
+                f"SEEDING['CHOICES'][{label!r}] must be a non-empty list of values."
+            )
+        choices[choice_key(field)] = tuple(values)
+    return choices
+
+
+def choice_key(field):
+    """How SEEDING['CHOICES'] knows ``field``: by its model's label, lower-case."""
+    return f"{field.model._meta.label_lower}.{field.name}"
 
 
 def _moment(value):

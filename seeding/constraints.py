@@ -64,6 +64,28 @@ def unique_sets(model):
     return list(kept.values())
 
 
+class WrittenRules:
+    """
+    The unique rules the rows of one model must keep: its own table's and,
+    under multi-table inheritance, those of every ancestor table its rows are
+    written into too, each read against all the rows that table holds.
+    """
+
+    def __init__(self, model, connection):
+        #: The table that holds each rule's rows, by the rule's attnames.
+        self.owners = {}
+        self.sets, self.conditional, nulls_equal = [], [], set()
+        for table in [model, *model._meta.get_parent_list()]:
+            for names in unique_sets(table):
+                if self.owners.setdefault(names, table) is table:
+                    self.sets.append(names)
+            for rule in conditional_unique_sets(table):
+                if self.owners.setdefault(rule[0], table) is table:
+                    self.conditional.append(rule)
+            nulls_equal |= nulls_equal_sets(table, connection)
+        self.nulls_equal = frozenset(nulls_equal)
+
+
 def nulls_equal_sets(model, connection):
     """
     The unique sets, as frozensets of attnames, whose NULLs count as equal

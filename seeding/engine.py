@@ -29,6 +29,8 @@ from .exceptions import SeedFailed
 from .introspection import parse_labels
 from .inserts import update_rows
 from .keys import KeyService, Spread, coalesce, root_of, tables_of
+from .skips import attempt, dependent_skip, needed
+from .stepwise import reread_rows
 from .tables import describe
 from .columns import fast_faker, rng_for
 
@@ -147,15 +149,17 @@ class Reporter:
         pass
 
 
-def seed(plan, reporter=None):
-    """Execute ``plan``; return {model: rows inserted}. All or nothing."""
+def seed(plan, reporter=None, strict=True):
+    """Execute ``plan``; return {model: rows inserted}. All or nothing when
+    ``strict``; else a model whose rows fail is rolled back and left out,
+    with the models that need it (``plan.skipped``)."""
     reporter = reporter or Reporter()
     state = random.getstate(), random_gen.baker_random.getstate()
     try:
         # The cache is given back once the transaction is over: a broken one
         # would refuse the PRAGMA and hide the error that broke it.
         with page_cache(connections[plan.using]), transaction.atomic(using=plan.using):
-            run = Run(plan, reporter)
+            run = Run(plan, reporter, strict)
             return run.execute()
     finally:
         random.setstate(state[0])
@@ -191,8 +195,9 @@ def page_cache(connection):
 
 
 class Run:
-    def __init__(self, plan, reporter):
+    def __init__(self, plan, reporter, strict=True):
         self.plan = plan
+        self.strict = strict
         self.using = plan.using
         self.connection = connections[plan.using]
         self.reporter = reporter
@@ -211,14 +216,18 @@ class Run:
 
     def execute(self):
         for step in self.plan.steps:
+            skipped = {skip.model for skip in self.plan.skipped}
+            cause = needed(step.model, skipped, lambda m: len(self.keys.pool(m)))
+            if cause is not None:
+                self.plan.skipped.append(dependent_skip(step.model, cause))
+                continue
             started = time.monotonic()
             self.reporter.start(step)
-            try:
-                rows = self._insert(step)
-            except SeedFailed:
-                raise
-            except Exception as exc:
-                raise SeedFailed(failure(step, exc)) from exc
+            insert = lambda: self._insert_step(step)  # noqa: E731
+            rows = attempt(self.keys, step, insert, self.strict)
+            if rows is None:
+                self.reporter.end(step, 0, time.monotonic() - started)
+                continue
             self.inserted[step.model] = rows
             try:
                 self._backfill()
@@ -226,12 +235,12 @@ class Run:
                 raise SeedFailed(f"Back-filling keys that point at {step.label} failed: {exc}") from exc
             self.reporter.end(step, rows, time.monotonic() - started)
         for step in self.plan.steps:
-            if step.seed is not None:
+            if step.seed is not None and step.model in self.keys.done:
                 try:
                     step.seed.finish(self._context(step))
                 except Exception as exc:
                     raise SeedFailed(failure(step, exc, "finish()")) from exc
-        for step in self.plan.steps:
+        for step in [s for s in self.plan.steps if s.model in self.keys.done]:
             for structure in step.structures:
                 try:
                     structure.finish(self.using)
@@ -244,6 +253,15 @@ class Run:
         if self.unchecked_tables:
             self.connection.check_constraints(table_names=self.unchecked_tables)
         return self.inserted
+
+    def _insert_step(self, step):
+        try:
+            reread_rows(self.keys, step)
+            return self._insert(step)
+        except SeedFailed:
+            raise
+        except Exception as exc:
+            raise SeedFailed(failure(step, exc)) from exc
 
     def _context(self, step, batch=""):
         label = step.label

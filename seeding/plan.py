@@ -24,6 +24,7 @@ from .introspection import (
 from .columns import ValueContext
 from .keys import is_auto
 from .recipes import unhonoured
+from .skips import leave_out, without_cycles
 from .structures import structures_of
 from .tables import describe
 from .values import column_for
@@ -75,6 +76,15 @@ class Plan:
     cautions: list = field(default_factory=list)
     #: Whether the run only makes up what each model is missing.
     top_up: bool = False
+    #: The models left out of the run (skips.Skip), planned or failed.
+    skipped: list = field(default_factory=list)
+    #: {model: (problem, fix)} for the problems that concern one model.
+    refused: dict = field(default_factory=dict)
+
+    def refuse(self, model, problem, fix):
+        """A problem that one model has: without --strict it is left out."""
+        self.problems.append(problem)
+        self.refused[model] = (problem, fix)
 
     def step(self, model):
         return next((s for s in self.steps if s.model is model), None)
@@ -114,7 +124,11 @@ class Plan:
     def values(self):
         """The context columns draw values in, for questions about them."""
         return ValueContext(
-            self.seed, self.config.locale, self.config.now, connections[self.using]
+            self.seed,
+            self.config.locale,
+            self.config.now,
+            connections[self.using],
+            choices=self.config.choices,
         )
 
 
@@ -150,9 +164,19 @@ MAX_COUNT = 100_000_000
 
 
 def build_plan(
-    using, config, *, seed=0, scale=1.0, counts=None, only=(), exclude=(), top_up=False
+    using,
+    config,
+    *,
+    seed=0,
+    scale=1.0,
+    counts=None,
+    only=(),
+    exclude=(),
+    top_up=False,
+    strict=True,
 ):
-    """Return the Plan for one run; raise SeedingError for bad input."""
+    """Return the Plan for one run; raise SeedingError for bad input. Unless
+    ``strict``, the models it cannot seed are left out (``plan.skipped``)."""
     if not (
         isinstance(scale, (int, float)) and 0 < scale <= 10_000 and math.isfinite(scale)
     ):
@@ -181,16 +205,21 @@ def build_plan(
         _null_targets(using, seeded, existing),
         top_up=top_up,
     )
+    after = {
+        model: [parse_labels([label]).pop() for label in seed.after]
+        for model, seed in seeds.items()
+        if seed.after
+    }
+
+    def order(models):
+        can_point_forward = lambda e: steps[e.target].count is not None  # noqa: E731
+        return DependencyGraph(models, can_point_forward, after)
+
     try:
-        graph = DependencyGraph(
-            seeded,
-            can_point_forward=lambda e: steps[e.target].count is not None,
-            after={
-                model: [parse_labels([label]).pop() for label in seed.after]
-                for model, seed in seeds.items()
-                if seed.after
-            },
-        )
+        if strict:
+            graph = order(seeded)
+        else:
+            graph = without_cycles(seeded, order, plan.skipped)
     except UnbreakableCycle as exc:
         plan.problems.append(str(exc))
         plan.steps = [steps[m] for m in seeded]
@@ -203,6 +232,8 @@ def build_plan(
         for step in plan.steps
     }
     _settle_counts(plan, explicit, seeds)
+    if not strict:
+        leave_out(plan, lambda: _settle_counts(plan, explicit, seeds))
     # Text pools are sized by the rows they fill, now known; the columns
     # draw them during the run.
     plan.values.rows.update({step.model: step.count for step in plan.steps})
@@ -284,6 +315,7 @@ def _settle_counts(plan, explicit, seeds):
         counts = [step.count for step in plan.steps]
         plan.problems.clear()
         plan.cautions.clear()
+        plan.refused.clear()
         _check_feasibility(plan, explicit, seeds)
         if counts == [step.count for step in plan.steps]:
             break
@@ -390,8 +422,10 @@ def _check_feasibility(plan, explicit, seeds):
         for limit, reason in limits:
             if step.count is not None and step.count > limit:
                 if fixed:
-                    plan.problems.append(
-                        f"{step.label}: {step.count} rows planned, but {reason}."
+                    plan.refuse(
+                        step.model,
+                        f"{step.label}: {step.count} rows planned, but {reason}.",
+                        f"--count {step.label}={max(limit, 0)}, or -e {step.label}",
                     )
                 else:
                     step.notes.append(f"{step.count} -> {max(limit, 0)} rows: {reason}")
@@ -419,7 +453,8 @@ def _key_limits(plan, step, table):
                 )
             )
         if relation.unique and not relation.null and step.count is not None:
-            free = rows - step.existing
+            owner = relation.model._meta.concrete_model
+            free = rows - _held_before(plan, owner, step)
             limits.append(
                 (
                     free,
@@ -458,9 +493,10 @@ def _unique_limits(plan, step, table):
                     break
                 capacity *= size
         if capacity is not None and step.count is not None:
+            owner = table.unique_owners.get(names, model)
             limits.append(
                 (
-                    capacity - step.existing,
+                    capacity - _held_before(plan, owner, step),
                     f"unique ({', '.join(names)}) of {step.label} allows {capacity} rows",
                 )
             )
@@ -481,11 +517,15 @@ def _check_required_values(plan, step, table):
         ):
             continue
         if _column(plan, table, field_) is None:
-            plan.problems.append(
-                f"{step.label}.{field_.name}: no value for a required "
+            label = step.label
+            plan.refuse(
+                step.model,
+                f"{label}.{field_.name}: no value for a required "
                 f"{type(field_).__name__} (a kind seeding does not know, or "
                 f"validators and check constraints that allow none); "
-                f"give it a default or a recipe value in a seeds module."
+                f"give it a default or a recipe value in a seeds module.",
+                f"a recipe value for {field_.name} in a seeds module, "
+                f"SEEDING['CHOICES'] for {label}.{field_.name}, or -e {label}",
             )
 
 
@@ -495,6 +535,19 @@ def _column(plan, table, field_):
     if field_.attname in table.columns:
         return table.columns[field_.attname]
     return column_for(field_, plan.values)
+
+
+def _held_before(plan, table, step):
+    """The rows ``table`` holds when ``step`` starts: its own rows for the
+    step's own table; for an ancestor's, also those the steps before it
+    write there (the ancestor's own step, sibling subclasses)."""
+    if table is step.model:
+        return step.existing
+    rows = plan.existing.get(table, 0)
+    for earlier in plan.steps[: plan.steps.index(step)]:
+        if table is earlier.model or table in earlier.model._meta.get_parent_list():
+            rows += earlier.count or 0
+    return rows
 
 
 def _drawn_key(model):

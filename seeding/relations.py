@@ -207,7 +207,11 @@ class Relations:
         """Each parent at most once: walk a shuffled list of the free ones."""
         state = self.one_to_one.get(field.attname)
         if state is None:
-            used = set(self.keys.stored(self.model, field)) if self.existing else ()
+            # The targets the key's table links already: its own earlier
+            # rows, or those of every model writing an ancestor's table.
+            owner = field.model._meta.concrete_model
+            read = self.existing or owner is not self.model
+            used = set(self.keys.stored(owner, field)) if read else ()
             # Shuffled positions rather than keys: 8 bytes a parent.
             order = array("q", range(len(pool)))
             rng_for(self.seed, self.label, field.name, "one-to-one").shuffle(order)

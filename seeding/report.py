@@ -15,6 +15,7 @@ from django.apps import apps
 from django.db import connections
 
 from . import registry as registries
+from .exceptions import SeedingError
 from .graph import DependencyGraph
 from .integrity import Integrity, check_domain, check_integrity, label, run_queries
 from .introspection import (
@@ -25,6 +26,7 @@ from .introspection import (
     parse_labels,
     through_owner,
 )
+from .plan import build_plan
 
 #: The version of the JSON form; it changes only when a field changes meaning
 #: or disappears. Fields may be added within a version.
@@ -63,6 +65,8 @@ class Coverage:
     model: type
     treatment: Treatment
     module: str | None = None
+    #: The skips.Skip that seed's plan predicts for the model, if any.
+    skipped: object = None
 
     @property
     def reason(self):
@@ -77,6 +81,7 @@ class Coverage:
             "seeded": self.treatment.seeded,
             "module": self.module,
             "reason": self.reason,
+            "skipped": self.skipped.as_dict() if self.skipped else None,
         }
 
 
@@ -150,6 +155,10 @@ def build_report(using, config, only=(), exclude=(), registry=None, workers=1):
         else:
             coverage.append(Coverage(model, treatment))
 
+    skips = predicted_skips(using, config, only, exclude)
+    for entry in coverage:
+        entry.skipped = skips.get(entry.model)
+
     scope = in_scope(treatments, only, exclude)
     connection = connections[using]
     existing = set(connection.introspection.table_names())
@@ -174,6 +183,16 @@ def build_report(using, config, only=(), exclude=(), registry=None, workers=1):
         integrity=integrity,
         checks=checks,
     )
+
+
+def predicted_skips(using, config, only=(), exclude=()):
+    """{model: Skip} for the models a seed with the same selection would
+    leave out, as its plan predicts; none when it cannot plan at all."""
+    try:
+        plan = build_plan(using, config, only=only, exclude=exclude, strict=False)
+    except SeedingError:
+        return {}
+    return {skip.model: skip for skip in plan.skipped}
 
 
 def in_scope(treatments, only=(), exclude=()):

@@ -14,10 +14,14 @@ so that ``seeding`` imports none of them: a model can only subclass a library
 that is already imported.
 """
 
+import inspect
 import itertools
+import re
 import sys
 from dataclasses import dataclass, field
 
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
 from django.db import connections, models
 
 from .inserts import update_rows
@@ -34,7 +38,20 @@ def structures_of(model):
         library = sys.modules.get(module)
         if library is not None and issubclass(model, getattr(library, base)):
             found.append(structure(model))
-    return [s for s in found if s.applies()]
+    found = [s for s in found if s.applies()]
+    kept = {name for s in found for name in s.fields}
+    found += [
+        OwnContentType(model, name)
+        for name in own_content_types(model)
+        if name not in kept
+    ]
+    return found
+
+
+def tree_table(model, name):
+    """The model whose table holds a tree's field ``name``: under multi-table
+    inheritance one tree spans the rows of the base and of every subclass."""
+    return model._meta.get_field(name).model._meta.concrete_model
 
 
 class Structure:
@@ -137,10 +154,17 @@ class MaterialisedPath(Forest):
     library = "django-treebeard materialised path"
     fields = ("path", "depth", "numchild")
 
+    def __init__(self, model):
+        super().__init__(model)
+        self.parent = parent_key(model)
+        if self.parent is not None:
+            self.fields = (*self.fields, self.parent.name)
+
     def values(self, using, count, seed):
         model = self.model
         roots = (
-            model._base_manager.using(using)
+            tree_table(model, "path")
+            ._base_manager.using(using)
             .filter(depth=1)
             .values_list("path", flat=True)
         )
@@ -170,6 +194,44 @@ class MaterialisedPath(Forest):
             "numchild": (len(n.kids) for n in children),
         }
 
+    def finish(self, using):
+        if self.parent is not None:
+            parents_from_paths(self.parent, using)
+
+
+def parent_key(model):
+    """
+    A ``parent`` key that a path tree keeps beside its paths (as django CMS's
+    page tree does), pointing into the tree's own table; None if it has none.
+    """
+    try:
+        field = model._meta.get_field("parent")
+    except FieldDoesNotExist:
+        return None
+    table = tree_table(model, "path")
+    if field.many_to_one and issubclass(table, field.related_model):
+        return field
+    return None
+
+
+def parents_from_paths(field, using):
+    """Point each row's parent key at the row its path says is its parent:
+    the path less its last step. A root's key is NULL, or its own row when
+    the key is required."""
+    table = tree_table(field.model, "path")
+    rows = list(
+        table._base_manager.using(using).values_list("pk", "path", field.attname)
+    )
+    by_path = {path: pk for pk, path, _ in rows}
+    changes = []
+    for pk, path, current in rows:
+        parent = by_path.get(path[: -table.steplen])
+        if parent is None and not field.null:
+            parent = pk
+        if current != parent:
+            changes.append((parent, pk))
+    update_rows(connections[using], field, changes)
+
 
 class NestedSets(Forest):
     """django-treebeard's NS_Node: bounds, tree and depth."""
@@ -179,7 +241,11 @@ class NestedSets(Forest):
 
     def values(self, using, count, seed):
         model = self.model
-        top = model._base_manager.using(using).aggregate(top=models.Max("tree_id"))
+        top = (
+            tree_table(model, "tree_id")
+            ._base_manager.using(using)
+            .aggregate(top=models.Max("tree_id"))
+        )
         first = top["top"] or 0
         rng = rng_for(seed, model._meta.label, "structure")
         nodes = forest(rng, count)
@@ -295,6 +361,79 @@ class Polymorphic(Structure):
 
         content_types = ContentType.objects.db_manager(using)
         return {"polymorphic_ctype": content_types.get_for_model(self.model)}
+
+
+class OwnContentType(Structure):
+    """A content type key that names the class each row was created as."""
+
+    library = "the row's own class"
+    how = "set to the model's own content type"
+
+    def __init__(self, model, name):
+        super().__init__(model)
+        self.fields = (name,)
+
+    def values(self, using, count, seed):
+        from django.contrib.contenttypes.models import ContentType
+
+        content_types = ContentType.objects.db_manager(using)
+        return {self.fields[0]: content_types.get_for_model(self.model)}
+
+
+def own_content_types(model):
+    """
+    The keys to ContentType that name the class of ``model``'s rows: declared
+    on a model that multi-table subclasses extend (the pattern of CMS page
+    trees, whose rows are created through their concrete classes), or set by
+    the model's own save() or __init__; never a generic relation's, whose
+    content type names its target.
+    """
+    from django.contrib.contenttypes.fields import GenericForeignKey
+    from django.contrib.contenttypes.models import ContentType
+
+    names = []
+    for field in model._meta.concrete_fields:
+        if not (field.many_to_one and field.related_model is ContentType):
+            continue
+        declared = field.model._meta.concrete_model
+        generic = any(
+            isinstance(f, GenericForeignKey) and f.ct_field == field.name
+            for f in declared._meta.private_fields
+        )
+        if generic:
+            continue
+        if _has_subclasses(declared) or _set_by_own_code(model, field):
+            names.append(field.name)
+    return names
+
+
+def _set_by_own_code(model, field):
+    """Whether the model's own save() or __init__ sets ``field``: code that
+    fills a content type key as a row is created names the row's class."""
+    assignment = re.compile(rf"\bself\.{field.name}(_id)?\s*=[^=]")
+    for klass in model.__mro__:
+        if klass.__module__.startswith("django."):
+            continue
+        for name in ("save", "__init__"):
+            method = vars(klass).get(name)
+            if method is None:
+                continue
+            try:
+                source = inspect.getsource(method)
+            except (OSError, TypeError):
+                continue  # No source to read (compiled, or built in a shell).
+            if assignment.search(source):
+                return True
+    return False
+
+
+def _has_subclasses(model):
+    """Whether a concrete model extends ``model`` by multi-table inheritance."""
+    return any(
+        model in other._meta.get_parent_list()
+        for other in apps.get_models()
+        if not other._meta.proxy
+    )
 
 
 #: (module, base class, structure) for each library seeding knows.

@@ -7,12 +7,7 @@ write path reads the same description.
 
 from dataclasses import dataclass
 
-from .constraints import (
-    check_conditions,
-    conditional_unique_sets,
-    nulls_equal_sets,
-    unique_sets,
-)
+from .constraints import WrittenRules, check_conditions
 from .introspection import (
     forward_relations,
     generic_foreign_keys,
@@ -54,6 +49,8 @@ class Table:
     #: {attname: Column or None} for the fields that are no relation.
     columns: dict
     uniques: list
+    #: {attnames: table} for every unique rule, the ancestors' included.
+    unique_owners: dict
     #: Columns unique on their own.
     alone: set
     nulls_equal: set
@@ -85,7 +82,8 @@ def describe(model, forward, values, connection):
     composite = model._meta.is_composite_pk
     primary = {} if composite else {t._meta.pk.attname: t for t in tables_of(model)}
     relations, points_forward = _relations(model, forward, parent_links, gfk_columns)
-    uniques = unique_sets(model)
+    rules = WrittenRules(model, connection)
+    uniques = rules.sets
     conditions, unsupported_checks = check_conditions(model)
     return Table(
         model=model,
@@ -112,11 +110,12 @@ def describe(model, forward, values, connection):
             )
         },
         uniques=uniques,
+        unique_owners=rules.owners,
         # Keys unique on their own, by unique=True or by a one-column unique
         # rule: each links one target at most, as a one-to-one key does.
         alone={names[0] for names in uniques if len(names) == 1},
-        nulls_equal=nulls_equal_sets(model, connection),
-        conditional_uniques=conditional_unique_sets(model),
+        nulls_equal=rules.nulls_equal,
+        conditional_uniques=rules.conditional,
         conditions=conditions,
         unsupported_checks=unsupported_checks,
     )

@@ -28,19 +28,30 @@ class UniqueRules:
         self.groups = {}
         # The columns whose one NULL a row already holds, where NULLs are equal.
         self.null_held = set()
-        if existing:
-            self._load_taken(using)
+        owners = table.unique_owners
+        if not existing:
+            # Only an ancestor's table can hold rows before the step's own.
+            owners = {n: t for n, t in owners.items() if t is not table.model}
+        self._load_taken(owners, using)
 
-    def _load_taken(self, using):
-        """Values of unique rules that rows from earlier runs already use."""
-        manager = self.table.model._base_manager.using(using)
-        # Streamed: Taken keeps a bounded part of them in memory.
-        for names in self.table.uniques:
-            rows = manager.values_list(*names).iterator()
-            self.taken[names] = Taken(hashable(row) for row in rows)
-        for names, _, condition in self.table.conditional_uniques:
-            rows = manager.filter(condition).values_list(*names).iterator()
-            self.taken[names] = Taken(hashable(row) for row in rows)
+    def _load_taken(self, owners, using):
+        """Values of the unique rules in ``owners`` (attnames: table) that
+        rows already use: rows of earlier runs, and rows that earlier steps
+        wrote into an ancestor's table."""
+        model = self.table.model
+        conditions = {n: rule for n, _, rule in self.table.conditional_uniques}
+        for names, table in owners.items():
+            rows = table._base_manager.using(using)
+            if names in conditions:
+                rows = rows.filter(conditions[names])
+            # Streamed: Taken keeps a bounded part of them in memory.
+            self.taken[names] = Taken(
+                hashable(row) for row in rows.values_list(*names).iterator()
+            )
+            if table is not model and len(names) == 1:
+                # A column's distinct values are the same sequence for every
+                # model writing the table: go on after the rows it holds.
+                self.groups[names[0]] = rows.count()
 
     def settle_columns(self, data, n, rng, given):
         """Rewrite the values that unique columns would reject."""

@@ -441,11 +441,16 @@ def column_for(field, context):
 
 
 def _column_for(field, context):
+    from .interpreted import EMPTY, interpreted_column
+
+    base = builtin_base(field)
+    column = interpreted_column(field, context, base)
+    if column is not None:
+        return None if column is EMPTY else column
     listed = listed_values(field)
     if field.choices or listed is not None:
         choices = Choices(field, context, listed)
         return choices if choices.domain else None
-    base = builtin_base(field)
     if base is None:
         return None
     if base.__name__ == "ArrayField":

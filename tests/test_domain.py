@@ -43,7 +43,9 @@ from project.school.models import (
 
 USING = DEFAULT_DB_ALIAS
 SCALE = 0.25
-SEED = ("seed", "--seed", "7", "--no-migrate", "--noinput", "--exclude", "corpus")
+SEED = (
+    "seed", "--seed", "7", "--no-migrate", "--noinput", "--exclude", "corpus", "--exclude", "shapes"
+)
 NOW = datetime.datetime(2026, 6, 1, tzinfo=datetime.UTC)
 TODAY = NOW.date()
 PASSWORD = "correct-horse-battery-staple"
@@ -54,7 +56,7 @@ CHECK = seeding.CheckContext(USING, NOW)
 def school(django_db_setup, django_db_blocker):
     """The demo project seeded once per class; rolled back after it."""
     with django_db_blocker.unblock(), transaction.atomic(using=USING):
-        seeding.seed(USING, seed=7, scale=SCALE, exclude=["corpus"])
+        seeding.seed(USING, seed=7, scale=SCALE, exclude=["corpus", "shapes"])
         yield USING
         transaction.set_rollback(True, using=USING)
 

@@ -97,7 +97,7 @@ def test_plan_counts_one_null_for_a_key_whose_nulls_count_as_equal():
     """With no row to point at, such a key allows one row: its NULL."""
     with pytest.raises(CommandError, match=r"unique \(listing_id\) .* allows 1 rows"):
         call_command(
-            "seed", "--only", "pgcorpus.Sponsorship",
+            "seed", "--strict", "--only", "pgcorpus.Sponsorship",
             "--count", "pgcorpus.Sponsorship=5", "--no-migrate", verbosity=0,
         )
 

@@ -295,7 +295,7 @@ class DuplicateSlugs(seeding.Seed):
 def test_a_value_the_database_rejects_rolls_everything_back(monkeypatch):
     """A duplicate unique value from rows() leaves no row of any model."""
     register(monkeypatch, "corpus.Tag", DuplicateSlugs)
-    args = "seed --only corpus.Author --only corpus.Tag --no-migrate"
+    args = "seed --strict --only corpus.Author --only corpus.Tag --no-migrate"
     with pytest.raises(CommandError, match="corpus.Tag"):
         call_command(*args.split(), verbosity=0)
     assert not Author.objects.exists() and not Tag.objects.exists()
@@ -305,7 +305,7 @@ def test_a_value_the_database_rejects_is_named_with_its_field_and_module(monkeyp
     """The error names the model, the unique field and the seed module."""
     register(monkeypatch, "corpus.Tag", DuplicateSlugs)
     with pytest.raises(CommandError) as error:
-        call_command("seed", "--only", "corpus.Tag", "--no-migrate", verbosity=0)
+        call_command("seed", "--strict", "--only", "corpus.Tag", "--no-migrate", verbosity=0)
     message = str(error.value)
     assert "corpus.Tag" in message and "slug" in message and __name__ in message
 
@@ -327,7 +327,7 @@ def test_a_recipe_value_that_raises_is_named_with_its_field(monkeypatch):
     """A raising recipe value is named by model, field and seed module."""
     register(monkeypatch, "corpus.Tag", RecipeThatRaises)
     with pytest.raises(CommandError) as error:
-        call_command("seed", "--only", "corpus.Tag", "--no-migrate", verbosity=0)
+        call_command("seed", "--strict", "--only", "corpus.Tag", "--no-migrate", verbosity=0)
     message = str(error.value)
     assert "corpus.Tag" in message and __name__ in message and "slug" in message
 
@@ -353,7 +353,7 @@ def test_a_seed_failing_mid_run_exits_1_without_a_traceback(scratch, app_with_se
     """Through manage.py a failing seed is a CommandError naming its module."""
     folder = app_with_seeds(DUPLICATE_SLUGS)
     result = manage(
-        *"seed --no-migrate --only corpus.Tag".split(),
+        *"seed --strict --no-migrate --only corpus.Tag".split(),
         url=scratch.url,
         settings="reliability_settings",
         pythonpath=folder,
@@ -376,7 +376,7 @@ def test_a_failing_fresh_seed_keeps_the_rows_it_would_have_purged(monkeypatch):
     args = "seed --seed 1 --only corpus.Tag --count corpus.Tag=5 --no-migrate"
     call_command(*args.split(), verbosity=0)
     register(monkeypatch, "corpus.Tag", Exploding)
-    args = "seed --fresh --no-input --only corpus.Tag --no-migrate"
+    args = "seed --strict --fresh --no-input --only corpus.Tag --no-migrate"
     with pytest.raises(CommandError, match="the recipe broke"):
         call_command(*args.split(), verbosity=0)
     assert Tag.objects.count() == 5
@@ -584,10 +584,10 @@ def test_seed_password_appears_in_no_output_log_or_report(
 ):
     """SEED_PASSWORD is in no output, log record or report of a -v 3 run."""
     if source == "setting":
-        settings.SEEDING = {"PRODUCTION": False, "PASSWORD": SECRET}
+        settings.SEEDING = {**settings.SEEDING, "PASSWORD": SECRET}
         monkeypatch.delenv("SEED_PASSWORD", raising=False)
     else:
-        settings.SEEDING = {"PRODUCTION": False}
+        settings.SEEDING = {**settings.SEEDING, "PASSWORD": None}
         monkeypatch.setenv("SEED_PASSWORD", SECRET)
     # DEBUG logs every SQL statement with its parameters.
     settings.DEBUG = True
@@ -680,7 +680,7 @@ def test_a_seeds_module_failing_to_import_is_named(scratch, app_with_seeds):
     """A seeds.py raising on import is named by its path, without traceback."""
     folder = app_with_seeds('raise RuntimeError("cannot load")\n')
     result = manage(
-        *"seed --no-migrate --only corpus.Tag".split(),
+        *"seed --strict --no-migrate --only corpus.Tag".split(),
         url=scratch.url,
         settings="reliability_settings",
         pythonpath=folder,

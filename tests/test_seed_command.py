@@ -93,7 +93,7 @@ def test_infeasible_count_stops_before_writing():
     """More one-to-one children than parents is a plan problem, not a crash."""
     with pytest.raises(CommandError, match="one-to-one"):
         call_command(
-            "seed", "--only", "corpus.Passport", "--count", "corpus.Author=5",
+            "seed", "--strict", "--only", "corpus.Passport", "--count", "corpus.Author=5",
             "--count", "corpus.Passport=9", "--no-migrate", verbosity=0,
         )
     assert not corpus.Author.objects.exists()
@@ -112,7 +112,7 @@ def test_a_failing_seed_module_rolls_everything_back(monkeypatch):
     # setitem would leak into.
     monkeypatch.setattr(registry.site, "_registry", seeds)
     with pytest.raises(CommandError) as error:
-        call_command("seed", "--only", "corpus.Author", "--only", "corpus.Tag", "--no-migrate", verbosity=0)
+        call_command("seed", "--strict", "--only", "corpus.Author", "--only", "corpus.Tag", "--no-migrate", verbosity=0)
     assert "corpus.Tag" in str(error.value) and "tests.test_seed_command" in str(error.value)
     assert not corpus.Author.objects.exists() and not corpus.Tag.objects.exists()
 

@@ -26,7 +26,7 @@ def field(kind, name, **options):
     [
         field(models.CharField, "title", max_length=12),
         field(models.EmailField, "email", max_length=24),
-        field(models.FileField, "attachment", upload_to="docs/%Y", max_length=30),
+        field(models.FilePathField, "attachment", path="/tmp", max_length=30),
     ],
     ids=lambda f: type(f).__name__,
 )

@@ -16,6 +16,7 @@ from seeding.exceptions import PlanError, SeedingError
 from seeding.introspection import NO_TABLE, Treatment
 from seeding.plan import build_plan, parse_counts
 from seeding.safety import refuse_production
+from seeding.skips import skip_table
 
 
 class Command(BaseCommand):
@@ -99,6 +100,12 @@ class Command(BaseCommand):
             help="Run even though settings mark the database as production.",
         )
         parser.add_argument(
+            "--strict",
+            action="store_true",
+            help="All or nothing: stop at the first model that cannot be seeded, "
+            "rather than skip it and the models that need it.",
+        )
+        parser.add_argument(
             "--superuser",
             metavar="USERNAME",
             help="Also create a superuser with the configured seed password.",
@@ -128,6 +135,7 @@ class Command(BaseCommand):
                 fresh=options["fresh"],
                 allow_production=options["allow_production"],
                 superuser=options["superuser"],
+                strict=options["strict"],
                 confirm=confirm,
                 reporter=Progress(self),
                 **selection,
@@ -152,6 +160,22 @@ class Command(BaseCommand):
                 f"tables (seed {result.seed})."
             )
         )
+        self.refuse_skips(result.plan.skipped, "skipped")
+
+    def refuse_skips(self, skips, verb):
+        """List the models left out, why, and their fixes; exit non-zero."""
+        if not skips:
+            return
+        self.stderr.write(self.style.WARNING(f"Models {verb}, and why:"))
+        for line in skip_table(skips):
+            self.stderr.write(line)
+        labels = ", ".join(skip.label for skip in skips[:5])
+        more = f" and {len(skips) - 5} more" if len(skips) > 5 else ""
+        raise CommandError(
+            f"{len(skips)} model(s) {verb} ({labels}{more}); the others were "
+            f"{'planned' if verb == 'would skip' else 'seeded'}.",
+            returncode=1,
+        )
 
     def plan(self, alias, options, counts, selection):
         """Print the plan; raise CommandError when it cannot run."""
@@ -161,12 +185,19 @@ class Command(BaseCommand):
         if seed is None:
             seed = secrets.randbelow(1_000_000)
         plan = build_plan(
-            alias, config, seed=seed, scale=options["scale"], counts=counts, **selection
+            alias,
+            config,
+            seed=seed,
+            scale=options["scale"],
+            counts=counts,
+            strict=options["strict"],
+            **selection,
         )
         count_rows_decided(plan)
         self.print_plan(plan)
         if plan.problems:
             raise CommandError(f"The plan cannot run: {len(plan.problems)} problem(s).")
+        self.refuse_skips(plan.skipped, "would skip")
 
     def confirm_fresh(self, alias):
         def confirm(rows, tables):

@@ -200,6 +200,13 @@ class Command(BaseCommand):
             self.stdout.write(
                 line if entry.treatment.seeded else self.style.NOTICE(line)
             )
+            if entry.skipped is not None:
+                skip = entry.skipped
+                self.stdout.write(
+                    self.style.WARNING(
+                        f"  {'':<{labels}}  seed skips it: {skip.reason} (fix: {skip.fix})"
+                    )
+                )
 
     def write_graph(self, report):
         graph = report.graph
