@@ -19,6 +19,7 @@ EXCLUDE = [
     for config in apps.get_app_configs()
     if config.name.startswith("tests.")
 ]
+DEMO = [config.label for config in apps.get_app_configs() if config.name.startswith("project.")]
 
 
 def failing_checks():
@@ -72,7 +73,8 @@ def test_a_top_up_reaches_the_counts_and_a_second_changes_nothing(demo):
 def test_fresh_starts_over_after_a_second_seed(demo):
     seeding.seed(USING, seed=8, scale=SCALE, exclude=EXCLUDE)
     once = people()
-    seeding.seed(USING, seed=7, scale=SCALE, exclude=EXCLUDE, fresh=True)
+    # Emptying the demo empties the test apps' rows that point into it too.
+    seeding.seed(USING, seed=7, scale=SCALE, only=DEMO, fresh=True)
     assert people()["Student"] == once["Student"] // 2
     assert failing_checks() == []
 
