@@ -118,7 +118,9 @@ def count_rows_decided(plan):
     for step in plan.steps:
         if step.count is None:
             step.count = inserted.get(step.model, 0)
-            step.notes.append("counted by a run rolled back (rows() or for_each decides)")
+            step.notes.append(
+                "counted by a run rolled back (rows() or for_each decides)"
+            )
     return plan
 
 

@@ -120,7 +120,9 @@ class SeedContext:
             # The table was empty: all its rows are this run's.
             return self.rows(model, *fields, **filters)
         if isinstance(keys, range):
-            return self.rows(model, *fields, pk__gte=keys.start, pk__lt=keys.stop, **filters)
+            return self.rows(
+                model, *fields, pk__gte=keys.start, pk__lt=keys.stop, **filters
+            )
         # Keys that are not consecutive (UUIDs): told apart here, since a
         # query listing them would be as long as the table.
         keys = set(keys)
@@ -329,8 +331,8 @@ class Run:
             # A multi-table child's rows are rows of its ancestors' tables too.
             for table in tables_of(model):
                 earlier = self.written.get(table)
-                parts = [earlier, new_keys[own]] if earlier is not None else [new_keys[own]]
-                self.written[table] = coalesce(parts)
+                parts = [] if earlier is None else [earlier]
+                self.written[table] = coalesce([*parts, new_keys[own]])
         # Keys now come from the pools; the previews were for the step.
         self.keys.step_done(model, new_keys)
         self.pending_backfills.extend(backfills)

@@ -95,7 +95,9 @@ class RecipeColumns:
         elif isinstance(value, Iterator):
             values = list(itertools.islice(value, n))
             if len(values) < n:
-                raise ValueError(f"the recipe's iterator ran out after {len(values)} rows")
+                raise ValueError(
+                    f"the recipe's iterator ran out after {len(values)} rows"
+                )
         else:
             values = [value] * n
         return [v.pk if isinstance(v, models.Model) else v for v in values]

@@ -78,7 +78,9 @@ class Seed:
         keys = [
             f
             for f in self.model._meta.concrete_fields
-            if f.is_relation and f.related_model is parent and (not name or f.name == name[0])
+            if f.is_relation
+            and f.related_model is parent
+            and (not name or f.name == name[0])
         ]
         if len(keys) != 1:
             raise ConfigurationError(
@@ -91,7 +93,9 @@ class Seed:
     def parents(self, using):
         """The keys of the for_each rows that have no row of this model yet."""
         parent, filters, key = self.parent_link()
-        linked = self.model._base_manager.using(using).filter(**{f"{key.name}__isnull": False})
+        linked = self.model._base_manager.using(using).filter(
+            **{f"{key.name}__isnull": False}
+        )
         rows = parent._base_manager.using(using).filter(**filters).exclude(
             **{f"{key.target_field.attname}__in": linked.values(key.attname)}
         )
