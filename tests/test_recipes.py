@@ -16,6 +16,9 @@ pytestmark = pytest.mark.django_db
 
 def register(monkeypatch, label, seed_class):
     """Register ``seed_class`` for ``label`` for the test's duration."""
+    # Import every seeds module first: imported under the patch, their seeds
+    # would go when it is undone.
+    registry.autodiscover()
     entries = {**registry.site._registry, label: (seed_class, __name__)}
     monkeypatch.setattr(registry.site, "_registry", entries)
 
