@@ -10,6 +10,7 @@ from django.db.migrations.executor import MigrationExecutor
 
 import seeding
 from seeding import engine
+from seeding.api import count_rows_decided
 from seeding.conf import get_config
 from seeding.exceptions import PlanError, SeedingError
 from seeding.introspection import NO_TABLE, Treatment
@@ -192,6 +193,7 @@ class Command(BaseCommand):
             strict=options["strict"],
             **selection,
         )
+        count_rows_decided(plan)
         self.print_plan(plan)
         if plan.problems:
             raise CommandError(f"The plan cannot run: {len(plan.problems)} problem(s).")
