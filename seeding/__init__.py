@@ -3,9 +3,21 @@ django-seeding: fill a whole Django project's database with realistic,
 consistent fake data, and empty it again safely.
 """
 
-from .registry import Seed, autodiscover, check, register
+from .recipes import fake, pick
+from .registry import CheckContext, Seed, autodiscover, check, register
 
-__all__ = ["Seed", "autodiscover", "check", "purge", "register", "seed"]
+__all__ = [
+    "CheckContext",
+    "Seed",
+    "SeedContext",
+    "autodiscover",
+    "check",
+    "fake",
+    "pick",
+    "purge",
+    "register",
+    "seed",
+]
 __version__ = "0.1.0"
 
 
@@ -16,4 +28,8 @@ def __getattr__(name):
         from . import api
 
         return getattr(api, name)
+    if name == "SeedContext":
+        from .engine import SeedContext
+
+        return SeedContext
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -128,6 +128,26 @@ def seed(
     return Seeded(seed, plan, inserted, purged, created)
 
 
+def count_rows_decided(plan):
+    """
+    Give the steps whose seed module's rows() decides their rows the count
+    they will write: the plan is run in a transaction that is rolled back,
+    since rows() builds on rows the run writes before it. Return ``plan``.
+    """
+    if plan.problems or all(step.count is not None for step in plan.steps):
+        return plan
+    with exclusive(plan.using), transaction.atomic(using=plan.using):
+        inserted = engine.seed(plan)
+        transaction.set_rollback(True, using=plan.using)
+    for step in plan.steps:
+        if step.count is None:
+            step.count = inserted.get(step.model, 0)
+            step.notes.append(
+                "counted by a run rolled back (rows() or for_each decides)"
+            )
+    return plan
+
+
 def purge(
     using=DEFAULT_DB_ALIAS,
     *,

@@ -84,7 +84,9 @@ def _rows(model, keys):
     if "runs" in keys:
         found = Q()
         for first, last in keys["runs"]:
-            found |= Q(pk__range=(first, last))
+            # Not pk__range: a multi-table child's key is a one-to-one
+            # field, which has no such lookup.
+            found |= Q(pk__gte=first, pk__lte=last)
         return found
     if model._meta.is_composite_pk:
         return Q(pk__in=[tuple(key) for key in keys["keys"]])

@@ -6,16 +6,13 @@ module gave, then unique rules (``uniques``) and check constraints
 and the keys left to back-fill go back to the run when it closes.
 """
 
-import random
-
-import faker
 from django.db import connections, models
-from model_bakery import random_gen
 
 from .columns import rng_for
 from .exceptions import SeedFailed
 from .inserts import Inserts
 from .keys import coalesce, pack, tables_of
+from .recipes import RecipeColumns
 from .relations import Relations
 from .repairs import CheckRepairs
 from .uniques import UniqueRules
@@ -38,6 +35,7 @@ class Writer:
         self.columns = table.columns
         self.key_targets = table.key_targets
         self.recipe = self._recipe_values(plan.using)
+        self.recipe_columns = RecipeColumns(self.recipe, plan.config.locale)
         self.keys = keys
         self.rules = UniqueRules(table, self.recipe, step.existing, plan.using)
         self.links = Relations(
@@ -79,14 +77,23 @@ class Writer:
             packed = pack(values, self.step.count or 0)
             self.new_keys.setdefault(root, []).append(packed)
         for attname, (field, kind) in self.table.relations.items():
-            if kind != "self":
+            if kind == "self":
+                continue
+            if attname in given and MISSING not in given[attname]:
+                data[attname] = list(given[attname])
+            else:
                 data[attname] = self.links.relation(field, kind, rng(attname), n)
         for gfk in self.table.gfks:
             data.update(self.links.generic(gfk, rng(gfk.name), n))
         for attname, column in self.columns.items():
+            if attname in given and MISSING not in given[attname]:
+                # Every row has the seed module's value: drawing one (and
+                # the pool it comes from) would be wasted.
+                data[attname] = list(given[attname])
+                continue
             data[attname] = self._column(attname, column, rng(attname), offset, n)
-        for attname, values in self._recipe(n, number).items():
-            data[attname] = values
+        for attname in self.recipe:
+            data[attname] = self._recipe(attname, rng(attname), n, number)
         for relation in self.table.multi_column:
             data.update(self.links.multi_column(relation, rng(relation.name), n))
         self._give(data, given, list(data))
@@ -130,7 +137,11 @@ class Writer:
     def _give(self, data, given, attnames):
         """Keep the seed module's values where it gave one."""
         for attname in attnames:
-            if attname in given:
+            if attname not in given:
+                continue
+            if MISSING not in given[attname]:
+                data[attname] = list(given[attname])
+            else:
                 data[attname] = [
                     drawn if value is MISSING else value
                     for value, drawn in zip(given[attname], data[attname])
@@ -165,31 +176,13 @@ class Writer:
                 values = [v if rng.random() < ratio else empty for v in values]
         return values
 
-    def _recipe(self, n, number):
-        if not self.recipe:
-            return {}
-        # Recipe callables may draw from the global generators: seed them by
-        # position, as every other value is.
-        position = f"{self.seed}:{self.label}:recipe:{number}"
-        random.seed(position)
-        random_gen.baker_random.seed(position)
-        faker.Faker.seed(position)
-        values = {}
-        for attname, value in self.recipe.items():
-            try:
-                if callable(value):
-                    values[attname] = [value() for _ in range(n)]
-                elif hasattr(value, "__next__"):
-                    values[attname] = [next(value) for _ in range(n)]
-                else:
-                    values[attname] = [value] * n
-            except Exception as exc:
-                where = f"recipe value {self.by_name[attname].name!r}"
-                raise SeedFailed(failure(self.step, exc, where)) from exc
-            values[attname] = [
-                v.pk if isinstance(v, models.Model) else v for v in values[attname]
-            ]
-        return values
+    def _recipe(self, attname, rng, n, number):
+        position = f"{self.seed}:{self.label}:recipe:{attname}:{number}"
+        try:
+            return self.recipe_columns.draw(attname, rng, n, position)
+        except Exception as exc:
+            where = f"recipe value {self.by_name[attname].name!r}"
+            raise SeedFailed(failure(self.step, exc, where)) from exc
 
     def close(self):
         """The step's new keys, {root: keys}, and the keys left to back-fill,

@@ -15,7 +15,7 @@ hands its new keys and the keys left to back-fill back to the run.
 import contextlib
 import random
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import faker
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX, make_password
@@ -28,7 +28,7 @@ from .constraints import combination
 from .exceptions import SeedFailed
 from .introspection import parse_labels
 from .inserts import update_rows
-from .keys import KeyService, Spread, tables_of
+from .keys import KeyService, Spread, coalesce, root_of, tables_of
 from .skips import attempt, dependent_skip, needed
 from .stepwise import reread_rows
 from .tables import describe
@@ -37,7 +37,17 @@ from .columns import fast_faker, rng_for
 
 @dataclass
 class SeedContext:
-    """What a seed module's rows() and finish() get to work with."""
+    """
+    What a seed module's rows() and finish() get to work with.
+
+    ``using`` is the database of the run, ``rng`` and ``faker`` are seeded by
+    the run's seed and the model, ``now`` is the moment the data leads up to
+    (``SEEDING["NOW"]``), ``count`` the rows the plan asks for (None when
+    rows() decides). ``existing`` is how many rows the table held before the
+    run and ``top_up`` whether the run only makes up what is missing: a
+    rows() that writes fixed rows (reference data) yields those not there
+    yet, one that writes a population writes ``top_up`` the part missing.
+    """
 
     using: str
     rng: random.Random
@@ -47,6 +57,10 @@ class SeedContext:
     count: int | None
     plan: object
     inserted: dict
+    existing: int = 0
+    top_up: bool = False
+    #: {model: keys this run inserted}.
+    written: dict = field(default_factory=dict)
 
     def count_of(self, label):
         """Rows of another model: inserted by this run, or else planned."""
@@ -55,6 +69,67 @@ class SeedContext:
             return self.inserted[model]
         step = self.plan.step(model)
         return step.count if step else 0
+
+    def scaled(self, rows, minimum=1):
+        """``rows`` at the run's scale, at least ``minimum``."""
+        return max(minimum, round(rows * self.scale))
+
+    def wanted(self, rows, minimum=1):
+        """The rows to write of a model with ``rows`` at scale 1: the plan's
+        count when it set one, else ``rows`` scaled, less those there
+        already on a top-up."""
+        if self.count is not None:
+            return self.count
+        wanted = self.scaled(rows, minimum)
+        return max(0, wanted - self.existing) if self.top_up else wanted
+
+    def rows(self, model, *fields, **filters):
+        """
+        Stream ``fields`` of the rows of ``model`` (a class or label) matching
+        ``filters``, in primary-key order, on the run's database: earlier
+        runs' rows and this run's alike. One field gives bare values, several
+        give tuples, none the primary keys.
+        """
+        if isinstance(model, str):
+            model = parse_labels([model]).pop()
+        fields = fields or ("pk",)
+        queryset = (
+            model._base_manager.using(self.using).filter(**filters).order_by("pk")
+        )
+        return queryset.values_list(*fields, flat=len(fields) == 1).iterator()
+
+    def missing(self, model, rows, *natural_key):
+        """The ``rows`` (dicts) whose ``natural_key`` fields match no row of
+        ``model`` yet: reference data is written once, then reused."""
+        held = set(self.rows(model, *natural_key))
+        if len(natural_key) == 1:
+            return [row for row in rows if row[natural_key[0]] not in held]
+        return [row for row in rows if tuple(row[k] for k in natural_key) not in held]
+
+    def new_rows(self, model, *fields, **filters):
+        """As :meth:`rows`, but only the rows this run inserted: what a module
+        that builds on another model's rows reads, so that a second run builds
+        on the second run's rows and leaves the first run's as they are."""
+        if isinstance(model, str):
+            model = parse_labels([model]).pop()
+        model = model._meta.concrete_model
+        keys = self.written.get(model, ())
+        if not len(keys):
+            return iter(())
+        if not self.plan.existing.get(model):
+            # The table was empty: all its rows are this run's.
+            return self.rows(model, *fields, **filters)
+        if isinstance(keys, range):
+            return self.rows(
+                model, *fields, pk__gte=keys.start, pk__lt=keys.stop, **filters
+            )
+        # Keys that are not consecutive (UUIDs): told apart here, since a
+        # query listing them would be as long as the table.
+        keys = set(keys)
+        rows = self.rows(model, "pk", *(fields or ("pk",)), **filters)
+        if len(fields) > 1:
+            return (row[1:] for row in rows if row[0] in keys)
+        return (row[1] for row in rows if row[0] in keys)
 
 
 class Reporter:
@@ -135,6 +210,10 @@ class Run:
         self.pending_backfills = []
         self.unchecked_tables = []
         self.inserted = {}
+        self.written = {}
+        # One Faker for the run, seeded afresh for each context: making one
+        # costs more than many a seed module's rows.
+        self.faker = fast_faker(config.locale)
         self.password = self._password(config.password)
 
     def execute(self):
@@ -189,7 +268,12 @@ class Run:
 
     def _context(self, step, batch=""):
         label = step.label
-        fake = fast_faker(self.plan.config.locale)
+        if step.existing:
+            # The same seed on a table that holds rows draws afresh: a second
+            # `seed --seed 1` would otherwise repeat the first one's values,
+            # unique numbers and keys included.
+            batch = f"{batch}:after{step.existing}"
+        fake = self.faker
         fake.seed_instance(f"{self.plan.seed}:{label}:context{batch}")
         return SeedContext(
             using=self.using,
@@ -200,6 +284,9 @@ class Run:
             count=step.count,
             plan=self.plan,
             inserted=self.inserted,
+            existing=step.existing,
+            top_up=self.plan.top_up,
+            written=self.written,
         )
 
     def _insert(self, step):
@@ -209,6 +296,11 @@ class Run:
         if step.seed is not None and step.seed.yields_rows:
             source = step.seed.rows(self._context(step)) or ()
             batches = _chunks(source, self.batch_size)
+        elif step.seed is not None and step.seed.for_each is not None:
+            name = step.seed.parent_link()[2].name
+            # Read before the step adds rows to the table the filter reads.
+            parents = list(step.seed.parents(self.using))
+            batches = _chunks(({name: key} for key in parents), self.batch_size)
         else:
             count = step.count or 0
             batches = (
@@ -235,6 +327,13 @@ class Run:
         if needs_checks_off:
             self.unchecked_tables.extend(t._meta.db_table for t in tables_of(model))
         new_keys, backfills = writer.close()
+        own = root_of(model)
+        if own in new_keys:
+            # A multi-table child's rows are rows of its ancestors' tables too.
+            for table in tables_of(model):
+                earlier = self.written.get(table)
+                parts = [] if earlier is None else [earlier]
+                self.written[table] = coalesce([*parts, new_keys[own]])
         # Keys now come from the pools; the previews were for the step.
         self.keys.step_done(model, new_keys)
         self.pending_backfills.extend(backfills)

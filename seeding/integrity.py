@@ -40,6 +40,7 @@ from .introspection import (
     stored_on,
     through_owner,
 )
+from .registry import CheckContext
 
 #: Example primary keys or values given for a broken rule.
 EXAMPLES = 5
@@ -504,7 +505,7 @@ def check_domain(using, checks, queries):
 def _run_check(using, result):
     try:
         with transaction.atomic(using=using):
-            _tally(result, result.check.func(using))
+            _tally(result, result.check.func(CheckContext.of(using)))
     except Exception as exc:
         result.rows, result.examples = None, []
         result.error = describe(exc)

@@ -24,6 +24,7 @@ from .introspection import (
 from .columns import ValueContext
 from .keys import is_auto
 from .seedchecks import counted_by, seed_module_problems
+from .recipes import unhonoured
 from .skips import leave_out, without_cycles
 from .structures import structures_of
 from .tables import describe
@@ -74,6 +75,8 @@ class Plan:
     tables: dict = field(default_factory=dict)
     problems: list = field(default_factory=list)
     cautions: list = field(default_factory=list)
+    #: Whether the run only makes up what each model is missing.
+    top_up: bool = False
     #: The models left out of the run (skips.Skip), planned or failed.
     skipped: list = field(default_factory=list)
     #: {model: (problem, fix)} for the problems that concern one model.
@@ -202,6 +205,7 @@ def build_plan(
         None,
         existing,
         _null_targets(using, seeded, existing),
+        top_up=top_up,
     )
     after = {
         model: [parse_labels([label]).pop() for label in seed.after]
@@ -392,7 +396,7 @@ def _count(step, explicit, config, scale, count_of):
         return round(count_of(other) * factor)
     if seed is not None and seed.count is not None:
         return round(seed.count * scale)
-    if seed is not None and seed.yields_rows:
+    if seed is not None and seed.decides_count:
         return None
     owner = through_owner(model)
     if owner is not None:
@@ -412,6 +416,13 @@ def _check_feasibility(plan, explicit, seeds):
                 f"{step.label}: check constraint {constraint.name} is not evaluated "
                 f"before insert; rows that break it make the run fail."
             )
+        if step.seed is not None and step.seed.recipe is not None:
+            for name in unhonoured(step.seed.recipe):
+                plan.cautions.append(
+                    f"{step.label}.{name}: the recipe of {step.seed.module} makes a "
+                    f"parent (foreign_key() or related()), which seed does not: rows "
+                    f"point at parents that exist or are seeded."
+                )
         fixed = step.model in explicit or step.seed is not None
         for limit, reason in limits:
             if step.count is not None and step.count > limit:

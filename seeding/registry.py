@@ -11,8 +11,8 @@ checks::
         per = ("school.Student", 2)
 
     @seeding.check("an invoice's total equals the sum of its lines")
-    def invoice_totals(using):
-        return Invoice.objects.using(using).exclude(...)
+    def invoice_totals(ctx):
+        return Invoice.objects.using(ctx.using).exclude(...)
 """
 
 import itertools
@@ -38,6 +38,11 @@ class Seed:
     ``after`` names models (labels) to seed before this one although no
     foreign key says so, because ``rows()`` reads them.
 
+    ``for_each = ("school.User", {"role": "student"})`` writes one row per
+    row of that model matching the filters that has none yet, its key to
+    that model pointing at it (name the key third if there are several);
+    the recipe and the engine fill the rest.
+
     Override ``rows(ctx)`` to decide the rows yourself: yield dicts of field
     values (foreign keys as instances or primary keys); the engine fills every
     field you leave out. A count (``--count``, ``COUNTS``) for such a model is
@@ -53,6 +58,7 @@ class Seed:
     per = None
     after = ()
     counted = False
+    for_each = None
 
     def rows(self, ctx):
         return None
@@ -66,9 +72,44 @@ class Seed:
 
     @property
     def takes_count(self):
-        """Whether rows() writes the count it is given (or there is none)."""
+        """Whether the seed module writes the count it is given (or there is none)."""
         declared = self.count is not None or self.per is not None
-        return not self.yields_rows or declared or self.counted
+        return not self.decides_count or declared or self.counted
+
+    @property
+    def decides_count(self):
+        """Whether the run, not the plan, knows how many rows there are."""
+        return self.yields_rows or self.for_each is not None
+
+    def parent_link(self):
+        """(parent model, filters, the key field pointing at it) of for_each."""
+        label, filters, *name = self.for_each
+        parent = apps.get_model(label) if isinstance(label, str) else label
+        keys = [
+            f
+            for f in self.model._meta.concrete_fields
+            if f.is_relation
+            and f.related_model is parent
+            and (not name or f.name == name[0])
+        ]
+        if len(keys) != 1:
+            raise ConfigurationError(
+                f"{self.module}: for_each of {self.model._meta.label} needs one key to "
+                f"{parent._meta.label}; it has {len(keys)}"
+                + ("" if name else ": name it third, as in (label, filters, 'field').")
+            )
+        return parent, filters, keys[0]
+
+    def parents(self, using):
+        """The keys of the for_each rows that have no row of this model yet."""
+        parent, filters, key = self.parent_link()
+        linked = self.model._base_manager.using(using).filter(
+            **{f"{key.name}__isnull": False}
+        )
+        rows = parent._base_manager.using(using).filter(**filters).exclude(
+            **{f"{key.target_field.attname}__in": linked.values(key.attname)}
+        )
+        return rows.order_by("pk").values_list(key.target_field.attname, flat=True)
 
     @property
     def module(self):
@@ -98,8 +139,24 @@ class Seed:
 
 
 @dataclass(frozen=True)
+class CheckContext:
+    """What a domain check gets: the database, and the moment the seeded data
+    leads up to (``SEEDING["NOW"]``), so that "in the past" means the same
+    to the check as to the run."""
+
+    using: str
+    now: object
+
+    @classmethod
+    def of(cls, using):
+        from .conf import get_config
+
+        return cls(using, get_config().now)
+
+
+@dataclass(frozen=True)
 class Check:
-    """A domain rule; ``func(using)`` returns the offending rows (a queryset)."""
+    """A domain rule; ``func(ctx)`` returns the offending rows (a queryset)."""
 
     name: str
     description: str
@@ -164,7 +221,8 @@ def register(model, *, registry=site):
 
 
 def check(description, *, registry=site):
-    """Function decorator: register a domain check that seed_report runs."""
+    """Function decorator: register a domain check that seed_report runs;
+    it gets a :class:`CheckContext` and returns the offending rows."""
 
     def decorator(func):
         registry.checks.append(Check(func.__name__, description, func, func.__module__))

@@ -184,7 +184,7 @@ class UniqueRules:
                     continue
             value = column.distinct(rng, index, 1)[0]
             index += 1
-            while (value,) in taken:
+            while hashable((value,)) in taken:
                 value = column.distinct(rng, index, 1)[0]
                 index += 1
             values.append(value)

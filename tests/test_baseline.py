@@ -11,6 +11,7 @@ import pytest
 from django.core.management import call_command
 
 from seeding.models import Baseline
+from project.resources.models import Room
 from tests.realshapes.models import Dosage, MenuItem
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -101,3 +102,13 @@ def test_the_prompt_counts_only_the_rows_that_go(migrated_rows, monkeypatch):
     call_command("purge", "--only", "realshapes", stdout=StringIO())
     seeded = Dosage.objects.count() + MenuItem.objects.count() - 2
     assert f"DESTROY {seeded} rows" in asked[0]
+
+
+@modes
+def test_rows_kept_in_a_child_table_whose_key_is_its_parents(truncate):
+    """A multi-table child's primary key is a one-to-one key to its parent."""
+    room = Room.objects.create(name="Hall", location="Main building", capacity=300)
+    call_command("seed", "--seed", "4", "--no-migrate", "--only", "resources.Room", stdout=StringIO())
+    assert Room.objects.count() > 1
+    purge(truncate)
+    assert list(Room.objects.values_list("pk", "name")) == [(room.pk, "Hall")]

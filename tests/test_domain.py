@@ -49,6 +49,7 @@ SEED = (
 NOW = datetime.datetime(2026, 6, 1, tzinfo=datetime.UTC)
 TODAY = NOW.date()
 PASSWORD = "correct-horse-battery-staple"
+CHECK = seeding.CheckContext(USING, NOW)
 
 
 @pytest.fixture(scope="class")
@@ -79,14 +80,14 @@ class TestSeededSchool:
             c for c in seeding.registry.site.checks if c.module.startswith("project.")
         ]
         assert len(checks) >= 40
-        failing = [c.name for c in checks if c.func(USING).exists()]
+        failing = [c.name for c in checks if c.func(CHECK).exists()]
         assert failing == []
 
     # school
 
     def test_usernames_and_emails_follow_names(self):
         """A username is first.last (numbered for namesakes); the email its mailbox."""
-        assert not school_seeds.user_names(USING).exists()
+        assert not school_seeds.user_names(CHECK).exists()
         users = list(
             User.objects.values_list("first_name", "last_name", "username", "email")
         )
@@ -97,13 +98,13 @@ class TestSeededSchool:
 
     def test_usernames_and_emails_are_unique(self):
         """No two users share a username or an email address."""
-        assert not school_seeds.unique_users(USING).exists()
+        assert not school_seeds.unique_users(CHECK).exists()
         users = list(User.objects.values_list("username", "email"))
         assert len({u for u, _ in users}) == len({e for _, e in users}) == len(users)
 
     def test_roles_match_profiles(self):
         """Teachers, students and guardians have the profile of their role, no other."""
-        assert not school_seeds.user_roles(USING).exists()
+        assert not school_seeds.user_roles(CHECK).exists()
         for profile, role in [
             (Teacher, "teacher"),
             (Student, "student"),
@@ -119,7 +120,7 @@ class TestSeededSchool:
 
     def test_students_age_fits_grade(self):
         """A student is grade + 5 or grade + 6 years old when the year starts."""
-        assert not school_seeds.student_ages(USING).exists()
+        assert not school_seeds.student_ages(CHECK).exists()
         start = datetime.date(2025, 9, 1)
         for born, grade in Student.objects.values_list("date_of_birth", "grade_level"):
             age = (
@@ -134,14 +135,14 @@ class TestSeededSchool:
 
     def test_teachers_are_adults(self):
         """Every teacher was born at least 22 years ago."""
-        assert not school_seeds.teacher_ages(USING).exists()
+        assert not school_seeds.teacher_ages(CHECK).exists()
         latest = datetime.date(2004, 6, 1)
         births = Teacher.objects.values_list("user__date_of_birth", flat=True)
         assert all(born <= latest for born in births)
 
     def test_one_current_year(self):
         """Exactly one academic year is current: 2025/26, after two earlier ones."""
-        assert not school_seeds.current_year(USING).exists()
+        assert not school_seeds.current_year(CHECK).exists()
         current = AcademicYear.objects.get(is_current=True)
         assert (current.starts_on, current.ends_on) == (
             datetime.date(2025, 9, 1),
@@ -151,7 +152,7 @@ class TestSeededSchool:
 
     def test_terms_lie_within_their_year(self):
         """Terms start and end inside their academic year."""
-        assert not school_seeds.terms_in_year(USING).exists()
+        assert not school_seeds.terms_in_year(CHECK).exists()
         for term in Term.objects.select_related("year"):
             assert (
                 term.year.starts_on
@@ -162,7 +163,7 @@ class TestSeededSchool:
 
     def test_each_student_in_one_current_class_of_his_grade(self):
         """Each student is enrolled in exactly one current class, of his own grade."""
-        assert not school_seeds.one_current_class(USING).exists()
+        assert not school_seeds.one_current_class(CHECK).exists()
         current = Enrollment.objects.filter(school_class__year__is_current=True)
         placed = Counter(current.values_list("student", flat=True))
         assert set(placed) == set(Student.objects.values_list("pk", flat=True))
@@ -173,7 +174,7 @@ class TestSeededSchool:
 
     def test_students_have_one_or_two_guardians(self):
         """Each student has one or two guardians, most of them two."""
-        assert not school_seeds.student_guardians(USING).exists()
+        assert not school_seeds.student_guardians(CHECK).exists()
         links = Counter(GuardianLink.objects.values_list("student", flat=True))
         assert len(links) == Student.objects.count()
         assert set(links.values()) <= {1, 2}
@@ -181,21 +182,21 @@ class TestSeededSchool:
 
     def test_departments_form_shallow_tree(self):
         """Departments nest at most two levels deep, and some do nest."""
-        assert not school_seeds.department_depth(USING).exists()
+        assert not school_seeds.department_depth(CHECK).exists()
         departments = list(Department.objects.select_related("parent"))
         assert all(d.parent is None or d.parent.parent_id is None for d in departments)
         assert any(d.parent is not None for d in departments)
 
     def test_department_heads_teach_in_their_department(self):
         """Every department is headed by one of its own teachers."""
-        assert not school_seeds.department_heads(USING).exists()
+        assert not school_seeds.department_heads(CHECK).exists()
         for department in Department.objects.select_related("head"):
             assert department.head is not None
             assert department.head.department_id == department.pk
 
     def test_attendance_on_school_days_up_to_now(self):
         """Attendance is taken on weekdays of the class's year, before now."""
-        assert not school_seeds.attendance_days(USING).exists()
+        assert not school_seeds.attendance_days(CHECK).exists()
         records = Attendance.objects.values_list(
             "date", "school_class__year__starts_on", "school_class__year__ends_on"
         )
@@ -206,7 +207,7 @@ class TestSeededSchool:
 
     def test_students_mostly_present(self):
         """Students are present or late on at least 85% of their school days."""
-        assert not school_seeds.attendance_rate(USING).exists()
+        assert not school_seeds.attendance_rate(CHECK).exists()
         statuses = Counter(Attendance.objects.values_list("status", flat=True))
         attended = statuses["present"] + statuses["late"]
         assert attended >= 0.85 * statuses.total()
@@ -216,14 +217,14 @@ class TestSeededSchool:
 
     def test_senders_take_part_in_conversation(self):
         """Every message is sent by a participant of its conversation."""
-        assert not messaging_seeds.senders_take_part(USING).exists()
+        assert not messaging_seeds.senders_take_part(CHECK).exists()
         members = set(Participant.objects.values_list("conversation", "user"))
         messages = list(Message.objects.values_list("conversation", "sender"))
         assert messages and all(m in members for m in messages)
 
     def test_messages_after_start_and_joining(self):
         """Messages are sent after the conversation starts and the sender joins."""
-        assert not messaging_seeds.messages_after_joining(USING).exists()
+        assert not messaging_seeds.messages_after_joining(CHECK).exists()
         joined = {
             (c, u): at
             for c, u, at in Participant.objects.values_list(
@@ -238,7 +239,7 @@ class TestSeededSchool:
 
     def test_messages_in_time_order(self):
         """A conversation's messages were sent in the order they were written."""
-        assert not messaging_seeds.messages_in_order(USING).exists()
+        assert not messaging_seeds.messages_in_order(CHECK).exists()
         threads = defaultdict(list)
         for conversation, sent_at in Message.objects.order_by("pk").values_list(
             "conversation", "sent_at"
@@ -248,7 +249,7 @@ class TestSeededSchool:
 
     def test_replies_answer_earlier_messages(self):
         """A reply answers an earlier message of the same conversation."""
-        assert not messaging_seeds.replies_answer_earlier(USING).exists()
+        assert not messaging_seeds.replies_answer_earlier(CHECK).exists()
         replies = list(
             Message.objects.filter(reply_to__isnull=False).select_related("reply_to")
         )
@@ -259,7 +260,7 @@ class TestSeededSchool:
 
     def test_read_marks_between_joining_and_now(self):
         """A participant last read a conversation after joining it, and not later."""
-        assert not messaging_seeds.read_marks(USING).exists()
+        assert not messaging_seeds.read_marks(CHECK).exists()
         marks = list(
             Participant.objects.filter(last_read_at__isnull=False).values_list(
                 "joined_at", "last_read_at"
@@ -271,7 +272,7 @@ class TestSeededSchool:
 
     def test_resources_have_plausible_names(self):
         """Rooms and equipment are named like "Room B12" or "Projector Epson EB-X51"."""
-        assert not resources_seeds.resource_names(USING).exists()
+        assert not resources_seeds.resource_names(CHECK).exists()
         kinds = tuple(f"{kind} " for kind, _ in resources_seeds.EQUIPMENT_KINDS)
         assert all(
             name.startswith(kinds)
@@ -283,7 +284,7 @@ class TestSeededSchool:
 
     def test_bookings_never_overlap(self):
         """Bookings of one resource never overlap."""
-        assert not resources_seeds.bookings_overlap(USING).exists()
+        assert not resources_seeds.bookings_overlap(CHECK).exists()
         last_end = {}
         for resource, starts_at, ends_at in Booking.objects.order_by(
             "resource", "starts_at"
@@ -293,7 +294,7 @@ class TestSeededSchool:
 
     def test_bookings_in_school_hours(self):
         """Bookings end after they start, on weekdays between 08:00 and 17:00."""
-        assert not resources_seeds.bookings_in_school_hours(USING).exists()
+        assert not resources_seeds.bookings_in_school_hours(CHECK).exists()
         bookings = list(Booking.objects.values_list("starts_at", "ends_at"))
         assert bookings
         for starts_at, ends_at in bookings:
@@ -307,7 +308,7 @@ class TestSeededSchool:
 
     def test_one_syllabus_per_subject_and_grade(self):
         """Each subject has one syllabus for each grade it is taught in, this year."""
-        assert not curriculum_seeds.syllabus_per_grade(USING).exists()
+        assert not curriculum_seeds.syllabus_per_grade(CHECK).exists()
         found = Counter(
             Syllabus.objects.filter(year__is_current=True).values_list(
                 "subject__code", "grade_level"
@@ -322,7 +323,7 @@ class TestSeededSchool:
 
     def test_lessons_numbered_without_gaps(self):
         """A syllabus's lessons are numbered 1 to n."""
-        assert not curriculum_seeds.lessons_numbered(USING).exists()
+        assert not curriculum_seeds.lessons_numbered(CHECK).exists()
         numbers = defaultdict(list)
         for syllabus, sequence in Lesson.objects.values_list("syllabus", "sequence"):
             numbers[syllabus].append(sequence)
@@ -331,7 +332,7 @@ class TestSeededSchool:
 
     def test_lessons_read_like_lessons(self):
         """Lessons are titled by topic and say what students will be able to do."""
-        assert not curriculum_seeds.lesson_objectives(USING).exists()
+        assert not curriculum_seeds.lesson_objectives(CHECK).exists()
         topics = {
             t for topics in curriculum_seeds.TOPICS.values() for _, _, t, _ in topics
         }
@@ -343,7 +344,7 @@ class TestSeededSchool:
 
     def test_incidents_reported_by_teachers(self):
         """Incidents are reported by teachers, on school days before now."""
-        assert not behavior_seeds.reported_by_teachers(USING).exists()
+        assert not behavior_seeds.reported_by_teachers(CHECK).exists()
         incidents = list(
             BehaviorIncident.objects.values_list(
                 "reported_by__user__role", "occurred_at"
@@ -357,7 +358,7 @@ class TestSeededSchool:
 
     def test_students_involved_are_enrolled(self):
         """The students involved in incidents are enrolled in the current year."""
-        assert not behavior_seeds.involved_students_enrolled(USING).exists()
+        assert not behavior_seeds.involved_students_enrolled(CHECK).exists()
         enrolled = set(
             Enrollment.objects.filter(school_class__year__is_current=True).values_list(
                 "student", flat=True
@@ -368,7 +369,7 @@ class TestSeededSchool:
 
     def test_points_carry_category_sign(self):
         """Positive categories give points above 0, negative ones below."""
-        assert not behavior_seeds.points_match_category(USING).exists()
+        assert not behavior_seeds.points_match_category(CHECK).exists()
         records = list(StudentBehavior.objects.values_list("category__kind", "points"))
         assert {kind for kind, _ in records} == {"positive", "negative"}
         assert all(
@@ -379,19 +380,19 @@ class TestSeededSchool:
 
     def test_audit_targets_exist(self):
         """Every audit entry points at a row that exists."""
-        assert not audit_seeds.targets_exist(USING).exists()
+        assert not audit_seeds.targets_exist(CHECK).exists()
         entries = list(AuditLog.objects.select_related("content_type"))
         assert entries and all(entry.target is not None for entry in entries)
 
     def test_audit_actors_are_staff_or_teachers(self):
         """Audit entries are made by members of staff or teachers."""
-        assert not audit_seeds.actors_are_staff(USING).exists()
+        assert not audit_seeds.actors_are_staff(CHECK).exists()
         roles = set(AuditLog.objects.values_list("actor__role", flat=True))
         assert roles == {"staff", "teacher"}
 
     def test_audit_entries_in_time_order(self):
         """An audit entry's time never goes back from the entry before it."""
-        assert not audit_seeds.entries_in_order(USING).exists()
+        assert not audit_seeds.entries_in_order(CHECK).exists()
         times = list(
             AuditLog.objects.order_by("pk").values_list("created_at", flat=True)
         )
@@ -399,7 +400,7 @@ class TestSeededSchool:
 
     def test_audit_entries_after_their_target(self):
         """An entry about a message, conversation, resource or payment follows it."""
-        assert not audit_seeds.entries_after_target(USING).exists()
+        assert not audit_seeds.entries_after_target(CHECK).exists()
         times = {
             Message: "sent_at",
             Conversation: "created_at",
@@ -420,26 +421,26 @@ class TestSeededSchool:
 
     def test_results_only_for_enrolled_students(self):
         """Only students enrolled in an exam's class have a result for it."""
-        assert not exams_seeds.results_of_enrolled(USING).exists()
+        assert not exams_seeds.results_of_enrolled(CHECK).exists()
         enrolled = set(Enrollment.objects.values_list("school_class", "student"))
         results = list(ExamResult.objects.values_list("exam__school_class", "student"))
         assert results and all(r in enrolled for r in results)
 
     def test_one_result_per_student_and_exam(self):
         """A student has at most one result per exam."""
-        assert not exams_seeds.one_result_per_exam(USING).exists()
+        assert not exams_seeds.one_result_per_exam(CHECK).exists()
         pairs = Counter(ExamResult.objects.values_list("exam", "student"))
         assert set(pairs.values()) == {1}
 
     def test_scores_within_max(self):
         """Scores lie between 0 and the exam's maximum."""
-        assert not exams_seeds.scores_in_range(USING).exists()
+        assert not exams_seeds.scores_in_range(CHECK).exists()
         scores = ExamResult.objects.values_list("score", "exam__max_score")
         assert all(0 <= score <= top for score, top in scores)
 
     def test_scores_spread_believably(self):
         """Scores centre around 70% of the maximum, with a spread."""
-        assert not exams_seeds.score_spread(USING).exists()
+        assert not exams_seeds.score_spread(CHECK).exists()
         shares = [
             float(score) / top
             for score, top in ExamResult.objects.values_list("score", "exam__max_score")
@@ -455,7 +456,7 @@ class TestSeededSchool:
 
     def test_invoice_total_equals_lines(self):
         """An invoice's total is the sum of its lines' quantity x unit price."""
-        assert not finance_seeds.invoice_totals(USING).exists()
+        assert not finance_seeds.invoice_totals(CHECK).exists()
         sums = defaultdict(Decimal)
         for invoice, quantity, price in InvoiceLine.objects.values_list(
             "invoice", "quantity", "unit_price"
@@ -466,7 +467,7 @@ class TestSeededSchool:
 
     def test_payments_never_exceed_total(self):
         """What is paid on an invoice never exceeds its total."""
-        assert not finance_seeds.payments_within_total(USING).exists()
+        assert not finance_seeds.payments_within_total(CHECK).exists()
         paid = defaultdict(Decimal)
         for invoice, amount in Payment.objects.values_list("invoice", "amount"):
             paid[invoice] += amount
@@ -477,7 +478,7 @@ class TestSeededSchool:
 
     def test_status_agrees_with_payments_and_due_date(self):
         """The status follows from the payments and the due date."""
-        assert not finance_seeds.invoice_status_agrees(USING).exists()
+        assert not finance_seeds.invoice_status_agrees(CHECK).exists()
         paid = defaultdict(Decimal)
         for invoice, amount in Payment.objects.values_list("invoice", "amount"):
             paid[invoice] += amount
@@ -495,7 +496,7 @@ class TestSeededSchool:
 
     def test_nothing_paid_before_issue(self):
         """No payment predates its invoice, and none lies in the future."""
-        assert not finance_seeds.paid_after_issue(USING).exists()
+        assert not finance_seeds.paid_after_issue(CHECK).exists()
         payments = list(Payment.objects.values_list("paid_at", "invoice__issued_on"))
         assert payments and all(
             issued <= paid.date() and paid < NOW for paid, issued in payments
@@ -503,7 +504,7 @@ class TestSeededSchool:
 
     def test_payment_references_unique(self):
         """No two payments share a reference."""
-        assert not finance_seeds.unique_references(USING).exists()
+        assert not finance_seeds.unique_references(CHECK).exists()
         references = list(Payment.objects.values_list("reference", flat=True))
         assert len(set(references)) == len(references)
 
@@ -653,9 +654,9 @@ class TestChecksNoticeBrokenRules:
     def test_check_reports_a_broken_rule(self, name):
         """A check that passed on the seeded data reports rows that break its rule."""
         check = next(c for c in seeding.registry.site.checks if c.name == name)
-        assert not check.func(USING).exists()
+        assert not check.func(CHECK).exists()
         BREAKS[name]()
-        assert check.func(USING).exists()
+        assert check.func(CHECK).exists()
 
 
 ACCOUNTS = {

@@ -59,6 +59,12 @@ def test_a_unique_array_repeats_no_value(listings):
     assert len(codes) == len(set(codes))
 
 
+def test_a_second_run_keeps_a_unique_array_apart_from_the_first(listings):
+    seeding.seed("default", seed=3, only=["pgcorpus.Listing"])
+    codes = [tuple(c) for c in apps.get_model("pgcorpus.Listing").objects.values_list("codes", flat=True)]
+    assert len(codes) == 2 * len(listings) == len(set(codes))
+
+
 def test_nulls_that_count_as_equal_appear_once_per_unique_set():
     """NULLS NOT DISTINCT (nulls_distinct=False): a NULL is a value that a
     unique set may hold once, alone or with the same other values."""

@@ -370,9 +370,9 @@ def test_checks_run_on_connections_of_their_own_outside_a_transaction(school, ch
     """With workers, the checks run in threads, and find what one thread finds."""
     threads = set()
 
-    def where(using):
+    def where(ctx):
         threads.add(threading.get_ident())
-        return Student.objects.using(using).filter(pk=school["students"][0].pk)
+        return Student.objects.using(ctx.using).filter(pk=school["students"][0].pk)
 
     checks.append(Check("where", "records its thread", where, __name__))
     together = report(workers=2)
@@ -543,7 +543,7 @@ def test_failing_domain_check_is_reported_with_count_and_examples(school, checks
         Check(
             "no_orphaned_students",
             "every student is enrolled",
-            lambda using: Student.objects.using(using).all(),
+            lambda ctx: Student.objects.using(ctx.using).all(),
             __name__,
         )
     )
@@ -555,7 +555,7 @@ def test_failing_domain_check_is_reported_with_count_and_examples(school, checks
 def test_passing_domain_check_is_reported_as_passed(school, checks):
     """A check returning no row passes."""
     checks.append(
-        Check("none", "nothing", lambda using: Student.objects.none(), __name__)
+        Check("none", "nothing", lambda ctx: Student.objects.none(), __name__)
     )
     (result,) = report().checks
     assert (result.status, result.rows) == ("pass", 0)
@@ -565,12 +565,12 @@ def test_passing_domain_check_is_reported_as_passed(school, checks):
 def test_domain_check_that_raises_is_an_error_not_a_crash(school, checks):
     """A check that raises is that check's error; the other checks still run."""
 
-    def broken(using):
+    def broken(ctx):
         raise ZeroDivisionError("no classes")
 
     checks.append(Check("broken", "raises", broken, __name__))
     checks.append(
-        Check("none", "nothing", lambda using: Student.objects.none(), __name__)
+        Check("none", "nothing", lambda ctx: Student.objects.none(), __name__)
     )
     results = report().checks
     assert [r.status for r in results] == ["error", "pass"]
@@ -580,7 +580,7 @@ def test_domain_check_that_raises_is_an_error_not_a_crash(school, checks):
 def test_failing_domain_check_fails_the_command(school, checks):
     """--fail-on problems exits non-zero when a domain check fails."""
     checks.append(
-        Check("all", "no students", lambda using: Student.objects.all(), __name__)
+        Check("all", "no students", lambda ctx: Student.objects.all(), __name__)
     )
     with pytest.raises(CommandError) as error:
         seed_report("--fail-on", "problems")
@@ -591,7 +591,7 @@ def test_only_runs_the_checks_of_the_apps_in_scope(school, checks):
     """With --only, the checks of seed modules of other apps are left out."""
     for module in ("project.school.seeds", "project.finance.seeds", __name__):
         checks.append(
-            Check(module, "nothing", lambda using: Student.objects.none(), module)
+            Check(module, "nothing", lambda ctx: Student.objects.none(), module)
         )
     results = report(only=["school.Student"]).checks
     assert [r.check.module for r in results] == ["project.school.seeds", __name__]
@@ -610,7 +610,7 @@ def test_json_output_validates_against_the_schema(orphan, checks):
     """--format json writes version 1 of the documented schema."""
     audit(Student, object_id=str(MISSING))
     checks.append(
-        Check("all", "no students", lambda using: Student.objects.all(), __name__)
+        Check("all", "no students", lambda ctx: Student.objects.all(), __name__)
     )
     jsonschema = pytest.importorskip("jsonschema")
     validator = jsonschema.Draft202012Validator(json.loads(SCHEMA.read_text()))

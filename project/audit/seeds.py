@@ -17,6 +17,7 @@ from typing import NamedTuple
 from django.contrib.contenttypes.models import ContentType
 from django.db import connections
 from django.db.models import (
+    Max,
     DateTimeField,
     Exists,
     ExpressionWrapper,
@@ -36,7 +37,8 @@ from project.finance.models import Invoice, Payment
 from project.messaging.models import Conversation, Message
 from project.resources.models import Booking, Equipment, Room
 from project.school.models import Student, User
-from project.school.seeds import at, key_batches, scaled, seeded_now
+from project.school.calendar import at
+from project.school.seeds import key_batches
 
 from .models import AuditLog
 
@@ -136,6 +138,10 @@ def came_to_be(rng, using, model, k):
 @seeding.register(AuditLog)
 class AuditLogSeed(seeding.Seed):
     def rows(self, ctx):
+        if ctx.top_up and ctx.existing:
+            # A log records what happened: it is written once, not topped up
+            # with entries in its past.
+            return
         rng, using = ctx.rng, ctx.using
         staff = User.objects.using(using).filter(
             role__in=(User.Role.STAFF, User.Role.TEACHER)
@@ -184,8 +190,12 @@ class AuditLogSeed(seeding.Seed):
                 if action == "update" and target.changes:
                     changes = {"changed": list(target.changes)}
                 entries.append((when, actor, action, content_type.pk, str(pk), changes))
-        # Entries go in in the order they happened.
+        # Entries go in in the order they happened, after those the log holds:
+        # a log gains no entries in its past.
         entries.sort(key=itemgetter(0))
+        last = AuditLog.objects.using(using).aggregate(last=Max("created_at"))["last"]
+        if last is not None:
+            entries = [entry for entry in entries if entry[0] > last]
         for when, actor, action, content_type, object_id, changes in entries:
             yield {
                 "actor": actor,
@@ -198,7 +208,7 @@ class AuditLogSeed(seeding.Seed):
             }
 
     def count_for(self, ctx):
-        return ctx.count if ctx.count is not None else scaled(ctx, ENTRIES)
+        return ctx.wanted(ENTRIES)
 
     def moment(self, ctx, action, created):
         """When an action on a row created then happens; None if not yet."""
@@ -300,27 +310,27 @@ def _field(model, path):
 
 
 @seeding.check("every audit entry's target is a row that exists")
-def targets_exist(using):
+def targets_exist(ctx):
     found = Q(pk__in=[])
-    for type_id, model in _named_models(using):
+    for type_id, model in _named_models(ctx.using):
         if model is not None:
-            found |= Q(pk__in=_entries_about(using, type_id, model))
-    return AuditLog.objects.using(using).exclude(found)
+            found |= Q(pk__in=_entries_about(ctx.using, type_id, model))
+    return AuditLog.objects.using(ctx.using).exclude(found)
 
 
 @seeding.check("audit entries come after their target came to be, and before now")
-def entries_after_target(using):
-    wrong = Q(created_at__gt=seeded_now())
-    for type_id, model in _named_models(using):
+def entries_after_target(ctx):
+    wrong = Q(created_at__gt=ctx.now)
+    for type_id, model in _named_models(ctx.using):
         if model in TARGETS:
-            early = _entries_about(using, type_id, model, _came_later(model))
+            early = _entries_about(ctx.using, type_id, model, _came_later(model))
             wrong |= Q(pk__in=early)
-    return AuditLog.objects.using(using).filter(wrong)
+    return AuditLog.objects.using(ctx.using).filter(wrong)
 
 
 @seeding.check("audit entries are made by staff or teachers")
-def actors_are_staff(using):
-    return AuditLog.objects.using(using).exclude(
+def actors_are_staff(ctx):
+    return AuditLog.objects.using(ctx.using).exclude(
         actor__role__in=(User.Role.STAFF, User.Role.TEACHER)
     )
 
@@ -328,9 +338,9 @@ def actors_are_staff(using):
 @seeding.check(
     "audit entries are in time order: created_at never decreases with the key"
 )
-def entries_in_order(using):
+def entries_in_order(ctx):
     return (
-        AuditLog.objects.using(using)
+        AuditLog.objects.using(ctx.using)
         .annotate(previous=Window(Lag("created_at"), order_by=F("pk").asc()))
         .filter(previous__gt=F("created_at"))
     )

@@ -15,14 +15,7 @@ from django.db.models import Exists, OuterRef, Q
 
 import seeding
 from project.school.models import Enrollment, Student, Teacher, User
-from project.school.seeds import (
-    at,
-    current_terms,
-    current_year_start,
-    scaled,
-    school_days,
-    seeded_now,
-)
+from project.school.calendar import at, current_terms, current_year_start, school_days
 
 from .models import BehaviorCategory, BehaviorIncident, StudentBehavior
 
@@ -130,13 +123,16 @@ DESCRIBED = {
 @seeding.register(BehaviorCategory)
 class BehaviorCategorySeed(seeding.Seed):
     def rows(self, ctx):
-        for name, (kind, points, *_) in CATEGORIES.items():
-            yield {"name": name, "kind": kind, "default_points": points}
+        rows = [
+            {"name": name, "kind": kind, "default_points": points}
+            for name, (kind, points, *_) in CATEGORIES.items()
+        ]
+        return ctx.missing(BehaviorCategory, rows, "name")
 
 
 @seeding.register(BehaviorIncident)
 class BehaviorIncidentSeed(seeding.Seed):
-    counted = True  # rows() yields ctx.count incidents when given a count
+    count = INCIDENTS
 
     def rows(self, ctx):
         rng, today = ctx.rng, ctx.now.date()
@@ -150,8 +146,7 @@ class BehaviorIncidentSeed(seeding.Seed):
         )
         names = list(CATEGORIES)
         weights = [FREQUENCY.get(name, 2) for name in names]
-        count = ctx.count if ctx.count is not None else scaled(ctx, INCIDENTS)
-        for _ in range(count):
+        for _ in range(ctx.count):
             day = rng.choice(days)
             name = rng.choices(names, weights)[0]
             _, _, severity, descriptions, _ = CATEGORIES[name]
@@ -180,10 +175,8 @@ class StudentBehaviorSeed(seeding.Seed):
         ).iterator():
             grades[grade].append((pk, max(start, joined.date())))
         grade_list = sorted(grades)
-        incidents = BehaviorIncident.objects.using(ctx.using).order_by("pk")
-        for pk, description, occurred_at in incidents.values_list(
-            "pk", "description", "occurred_at"
-        ).iterator():
+        incidents = ctx.new_rows(BehaviorIncident, "pk", "description", "occurred_at")
+        for pk, description, occurred_at in incidents:
             day = occurred_at.date()
             name = DESCRIBED.get(description, "Helping others")
             kind, points, _, _, actions = CATEGORIES[name]
@@ -211,16 +204,16 @@ class StudentBehaviorSeed(seeding.Seed):
 
 
 @seeding.check("incidents are reported by teachers, on school days, before now")
-def reported_by_teachers(using):
-    return BehaviorIncident.objects.using(using).filter(
+def reported_by_teachers(ctx):
+    return BehaviorIncident.objects.using(ctx.using).filter(
         ~Q(reported_by__user__role=User.Role.TEACHER)
-        | Q(occurred_at__gt=seeded_now())
+        | Q(occurred_at__gt=ctx.now)
         | Q(occurred_at__week_day__in=(1, 7))  # Sunday and Saturday
     )
 
 
 @seeding.check("students involved in an incident are enrolled in the current year")
-def involved_students_enrolled(using):
+def involved_students_enrolled(ctx):
     enrolled = Exists(
         Enrollment.objects.filter(
             student=OuterRef("student"),
@@ -228,14 +221,14 @@ def involved_students_enrolled(using):
             enrolled_on__lte=OuterRef("incident__occurred_at__date"),
         )
     )
-    return StudentBehavior.objects.using(using).exclude(enrolled)
+    return StudentBehavior.objects.using(ctx.using).exclude(enrolled)
 
 
 @seeding.check(
     "points carry the sign of the category: positive above 0, negative below"
 )
-def points_match_category(using):
-    return StudentBehavior.objects.using(using).filter(
+def points_match_category(ctx):
+    return StudentBehavior.objects.using(ctx.using).filter(
         Q(category__kind="positive", points__lte=0)
         | Q(category__kind="negative", points__gte=0)
         | ~Q(category__kind__in=("positive", "negative"))

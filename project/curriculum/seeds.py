@@ -280,6 +280,11 @@ def topics_for(code, grade):
 @seeding.register(Syllabus)
 class SyllabusSeed(seeding.Seed):
     def rows(self, ctx):
+        # One syllabus per subject, grade and year: reused by later runs.
+        natural_key = ("subject", "year", "grade_level")
+        return ctx.missing(Syllabus, self.syllabuses(ctx), *natural_key)
+
+    def syllabuses(self, ctx):
         year = AcademicYear.objects.using(ctx.using).get(is_current=True)
         subjects = Subject.objects.using(ctx.using).order_by("code")
         for pk, code, name in subjects.values_list("pk", "code", "name"):
@@ -295,10 +300,8 @@ class SyllabusSeed(seeding.Seed):
 @seeding.register(Lesson)
 class LessonSeed(seeding.Seed):
     def rows(self, ctx):
-        syllabuses = Syllabus.objects.using(ctx.using).order_by("pk")
-        for pk, code, grade in syllabuses.values_list(
-            "pk", "subject__code", "grade_level"
-        ).iterator():
+        syllabuses = ctx.new_rows(Syllabus, "pk", "subject__code", "grade_level")
+        for pk, code, grade in syllabuses:
             minutes = 45 if grade <= 6 else 60
             lessons = []
             for topic, objective in topics_for(code, grade) or [("Key skills", "")]:
@@ -319,7 +322,7 @@ class LessonSeed(seeding.Seed):
 
 
 @seeding.check("each subject has one syllabus per grade it is taught in, this year")
-def syllabus_per_grade(using):
+def syllabus_per_grade(ctx):
     # grades_of() in SQL: the first and the last grade taught, by code.
     first = Case(
         *[When(code=code, then=Value(first)) for code, _, _, first, _ in SUBJECTS],
@@ -336,7 +339,7 @@ def syllabus_per_grade(using):
     # One syllabus for each grade taught, and none for another: as many
     # syllabuses as grades taught, and all of those grades.
     return (
-        Subject.objects.using(using)
+        Subject.objects.using(ctx.using)
         .alias(first=first, last=last)
         .alias(
             syllabuses_now=Count("syllabuses", filter=current),
@@ -351,9 +354,9 @@ def syllabus_per_grade(using):
 
 
 @seeding.check("a syllabus's lessons are numbered 1 to n without gaps")
-def lessons_numbered(using):
+def lessons_numbered(ctx):
     return (
-        Syllabus.objects.using(using)
+        Syllabus.objects.using(ctx.using)
         .annotate(
             lessons_count=Count("lessons"),
             first=Min("lessons__sequence"),
@@ -364,7 +367,7 @@ def lessons_numbered(using):
 
 
 @seeding.check("lessons have a title and objectives that say what students will do")
-def lesson_objectives(using):
-    return Lesson.objects.using(using).filter(
+def lesson_objectives(ctx):
+    return Lesson.objects.using(ctx.using).filter(
         Q(title="") | ~Q(objectives__startswith="Students will")
     )

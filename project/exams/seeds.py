@@ -14,7 +14,8 @@ from django.db.models import Avg, Count, Exists, F, Max, Min, OuterRef, Q
 
 import seeding
 from project.school.models import Enrollment, SchoolClass, Student, Subject, Term
-from project.school.seeds import current_classes, grades_of, school_days, seeded_now
+from project.school.calendar import school_days
+from project.school.seeds import current_classes, grades_of
 
 from .models import Exam, ExamResult
 
@@ -38,12 +39,15 @@ class ExamSeed(seeding.Seed):
             .order_by("number")
             .values_list("pk", "number", "starts_on", "ends_on")
         )
-        classes = (
-            SchoolClass.objects.using(ctx.using)
-            .filter(year__is_current=True)
-            .order_by("grade_level", "name")
-            .values_list("pk", "name", "grade_level")
-        )
+        # This run's classes; those of earlier runs have their exams.
+        classes = [
+            (pk, name, grade)
+            for grade, name, pk in sorted(
+                ctx.new_rows(
+                    SchoolClass, "grade_level", "name", "pk", year__is_current=True
+                )
+            )
+        ]
         sittings = []
         for term, number, starts_on, ends_on in terms:
             days = list(school_days([(starts_on, ends_on)]))
@@ -55,7 +59,15 @@ class ExamSeed(seeding.Seed):
                 sittings.append(
                     (term, number, "test", [d for d in middle if d < today], 50)
                 )
-        held = {}
+        # A grade sits a subject's paper on the same day, whichever run
+        # wrote its classes.
+        held = {
+            (term, "exam" if max_score == 100 else "test", grade, subject): held_on
+            for term, grade, subject, max_score, held_on in ctx.rows(
+                Exam, "term", "school_class__grade_level", "subject", "max_score",
+                "held_on",
+            )
+        }
         for school_class, name, grade in classes:
             taught = [s for s in subjects if grade in grades_of(s[1])]
             core = [s for s in taught if s[1] in CORE_SUBJECTS]
@@ -84,18 +96,13 @@ class ExamResultSeed(seeding.Seed):
         rng = ctx.rng
         ability = {
             pk: min(0.97, max(0.3, rng.gauss(0.68, 0.12)))
-            for pk in Student.objects.using(ctx.using)
-            .order_by("pk")
-            .values_list("pk", flat=True)
-            .iterator()
+            for pk in ctx.new_rows(Student)
         }
         classes = defaultdict(list)
-        for student, (school_class, enrolled_on) in current_classes(ctx.using).items():
+        for student, (school_class, enrolled_on) in current_classes(ctx).items():
             classes[school_class].append((student, enrolled_on))
-        exams = Exam.objects.using(ctx.using).order_by("pk")
-        for exam, school_class, held_on, max_score in exams.values_list(
-            "pk", "school_class", "held_on", "max_score"
-        ).iterator():
+        exams = ctx.new_rows(Exam, "pk", "school_class", "held_on", "max_score")
+        for exam, school_class, held_on, max_score in exams:
             difficulty = rng.gauss(0, 0.05)
             for student, enrolled_on in classes[school_class]:
                 if enrolled_on > held_on or rng.random() < 0.02:
@@ -109,29 +116,29 @@ class ExamResultSeed(seeding.Seed):
 
 
 @seeding.check("exams are held in their term, in the class's year, before now")
-def exams_in_term(using):
-    return Exam.objects.using(using).filter(
+def exams_in_term(ctx):
+    return Exam.objects.using(ctx.using).filter(
         Q(held_on__lt=F("term__starts_on"))
         | Q(held_on__gt=F("term__ends_on"))
         | ~Q(term__year=F("school_class__year"))
-        | Q(held_on__gte=seeded_now().date())
+        | Q(held_on__gte=ctx.now.date())
         | Q(held_on__week_day__in=(1, 7))  # Sunday and Saturday
     )
 
 
 @seeding.check("results belong to students enrolled in the exam's class")
-def results_of_enrolled(using):
+def results_of_enrolled(ctx):
     enrolled = Exists(
         Enrollment.objects.filter(
             student=OuterRef("student"), school_class=OuterRef("exam__school_class")
         )
     )
-    return ExamResult.objects.using(using).exclude(enrolled)
+    return ExamResult.objects.using(ctx.using).exclude(enrolled)
 
 
 @seeding.check("a student has at most one result per exam")
-def one_result_per_exam(using):
-    results = ExamResult.objects.using(using)
+def one_result_per_exam(ctx):
+    results = ExamResult.objects.using(ctx.using)
     twice = (
         results.values("exam", "student")
         .annotate(n=Count("pk"))
@@ -142,8 +149,8 @@ def one_result_per_exam(using):
 
 
 @seeding.check("scores lie between 0 and the exam's maximum")
-def scores_in_range(using):
-    return ExamResult.objects.using(using).filter(
+def scores_in_range(ctx):
+    return ExamResult.objects.using(ctx.using).filter(
         Q(score__lt=0) | Q(score__gt=F("exam__max_score"))
     )
 
@@ -151,10 +158,10 @@ def scores_in_range(using):
 @seeding.check(
     "scores spread believably: not all equal, a mean of 35-95% of the maximum"
 )
-def score_spread(using):
+def score_spread(ctx):
     # A handful of students may all do well; a class of ten or more may not.
     return (
-        Exam.objects.using(using)
+        Exam.objects.using(ctx.using)
         .annotate(
             sat=Count("results"),
             mean=Avg("results__score"),

@@ -35,7 +35,7 @@ from django.db.models.functions import Abs, Cast, Coalesce
 
 import seeding
 from project.school.models import Student
-from project.school.seeds import academic_years, at, current_terms, seeded_now
+from project.school.calendar import academic_years, at, current_terms
 
 from .models import Invoice, InvoiceLine, Payment
 
@@ -147,14 +147,13 @@ def invoice_status(total, paid, due_on, today):
 @seeding.register(Invoice)
 class InvoiceSeed(seeding.Seed):
     def rows(self, ctx):
+        #: {invoice: its payments}, drawn for the status and kept for
+        #: PaymentSeed, which takes them over in the same run.
+        self.payments = {}
         today = ctx.now.date()
         year_name, _, year_ends_on = academic_years(ctx.now)[-1]
         terms = current_terms(ctx.now)
-        students = list(
-            Student.objects.using(ctx.using)
-            .order_by("pk")
-            .values_list("pk", "grade_level", "user__date_joined")
-        )
+        students = list(ctx.new_rows(Student, "pk", "grade_level", "user__date_joined"))
         planned = []
         for number, starts_on, ends_on in terms:
             issued_on = starts_on - datetime.timedelta(days=14)
@@ -166,7 +165,7 @@ class InvoiceSeed(seeding.Seed):
         for pk, grade, joined in students:
             if grade < 12 and joined.date() <= deposits_on:
                 planned.append((deposits_on, DEPOSITS, pk, grade))
-        numbers = defaultdict(int)
+        numbers = numbers_taken(ctx)
         for issued_on, series, student, grade in sorted(planned):
             if issued_on >= today:
                 continue
@@ -179,7 +178,10 @@ class InvoiceSeed(seeding.Seed):
             pk = uuid.UUID(int=ctx.rng.getrandbits(128), version=4)
             lines = invoice_lines(pk, number, grade, issued_on, terms, year_name)
             total = sum(quantity * price for _, quantity, price in lines)
-            paid = sum(p[0] for p in invoice_payments(pk, total, issued_on, ctx.now))
+            payments = invoice_payments(pk, total, issued_on, ctx.now)
+            if payments:
+                self.payments[pk] = payments
+            paid = sum(p[0] for p in payments)
             yield {
                 "id": pk,
                 "number": number,
@@ -191,15 +193,28 @@ class InvoiceSeed(seeding.Seed):
             }
 
 
+def numbers_taken(ctx):
+    """{(series, year): the last number issued}: numbers go on from earlier runs'."""
+    numbers = defaultdict(int)
+    for number in ctx.rows(Invoice, "number"):
+        series, year, n = number.rsplit("-", 2)
+        numbers[series, int(year)] = max(numbers[series, int(year)], int(n))
+    return numbers
+
+
+def new_invoices(ctx, *fields):
+    """``fields`` of this run's invoices, by issue date and number."""
+    rows = ctx.new_rows(Invoice, "issued_on", "number", *fields)
+    return [row[2:] for row in sorted(rows)]
+
+
 @seeding.register(InvoiceLine)
 class InvoiceLineSeed(seeding.Seed):
     def rows(self, ctx):
         year_name = academic_years(ctx.now)[-1][0]
         terms = current_terms(ctx.now)
-        invoices = Invoice.objects.using(ctx.using).order_by("issued_on", "number")
-        for pk, number, issued_on, grade in invoices.values_list(
-            "pk", "number", "issued_on", "student__grade_level"
-        ).iterator():
+        invoices = new_invoices(ctx, "pk", "number", "issued_on", "student__grade_level")
+        for pk, number, issued_on, grade in invoices:
             lines = invoice_lines(pk, number, grade, issued_on, terms, year_name)
             for description, quantity, unit_price in lines:
                 yield {
@@ -213,11 +228,13 @@ class InvoiceLineSeed(seeding.Seed):
 @seeding.register(Payment)
 class PaymentSeed(seeding.Seed):
     def rows(self, ctx):
-        invoices = Invoice.objects.using(ctx.using).order_by("issued_on", "number")
-        for pk, number, total, issued_on in invoices.values_list(
-            "pk", "number", "total", "issued_on"
-        ).iterator():
-            payments = invoice_payments(pk, total, issued_on, ctx.now)
+        invoices = new_invoices(ctx, "pk", "number", "total", "issued_on")
+        step = ctx.plan.step(Invoice)
+        drawn = getattr(step.seed, "payments", {}) if step else {}
+        for pk, number, total, issued_on in invoices:
+            payments = drawn.pop(pk, None)
+            if payments is None:
+                payments = invoice_payments(pk, total, issued_on, ctx.now)
             for n, (amount, method, paid_at) in enumerate(payments, 1):
                 yield {
                     "invoice": pk,
@@ -255,27 +272,27 @@ def paid():
 
 
 @seeding.check("an invoice's total equals the sum of its lines (quantity x unit price)")
-def invoice_totals(using):
+def invoice_totals(ctx):
     return (
-        Invoice.objects.using(using)
+        Invoice.objects.using(ctx.using)
         .alias(gap=Abs(F("total") - lines_total()))
         .filter(gap__gte=HALF_CENT)
     )
 
 
 @seeding.check("payments on an invoice never exceed its total")
-def payments_within_total(using):
+def payments_within_total(ctx):
     return (
-        Invoice.objects.using(using)
+        Invoice.objects.using(ctx.using)
         .alias(paid=paid())
         .filter(paid__gte=F("total") + HALF_CENT)
     )
 
 
 @seeding.check("an invoice's status agrees with its payments and due date")
-def invoice_status_agrees(using):
+def invoice_status_agrees(ctx):
     # invoice_status(), in SQL.
-    today = seeded_now().date()
+    today = ctx.now.date()
     status = Case(
         When(paid__gt=F("total") - HALF_CENT, then=Value(Invoice.Status.PAID)),
         When(due_on__lt=today, then=Value(Invoice.Status.OVERDUE)),
@@ -283,7 +300,7 @@ def invoice_status_agrees(using):
         default=Value(Invoice.Status.UNPAID),
     )
     return (
-        Invoice.objects.using(using)
+        Invoice.objects.using(ctx.using)
         # paid stands for its subquery wherever it is used: Abs() tests
         # the amount with one, where two comparisons would run two.
         .alias(paid=paid(), paid_abs=Abs("paid"), expected_status=status)
@@ -292,24 +309,24 @@ def invoice_status_agrees(using):
 
 
 @seeding.check("nothing is paid before the invoice is issued, or after now")
-def paid_after_issue(using):
+def paid_after_issue(ctx):
     # The day paid, in the database's time zone (UTC, as at() makes it): a
     # cast each database does itself, where SQLite would work out __date in
     # Python row by row.
     return (
-        Payment.objects.using(using)
+        Payment.objects.using(ctx.using)
         .alias(paid_on=Cast("paid_at", DateField()))
         .filter(
             Q(paid_on__lt=F("invoice__issued_on"))
-            | Q(paid_at__gt=seeded_now())
+            | Q(paid_at__gt=ctx.now)
             | Q(amount__lte=0)
         )
     )
 
 
 @seeding.check("payment references are unique")
-def unique_references(using):
-    payments = Payment.objects.using(using)
+def unique_references(ctx):
+    payments = Payment.objects.using(ctx.using)
     shared = (
         payments.values("reference")
         .annotate(n=Count("pk"))

@@ -20,13 +20,8 @@ from django.db.models.functions import Lag
 
 import seeding
 from project.school.models import User
-from project.school.seeds import (
-    current_year_start,
-    grade_for,
-    households,
-    key_batches,
-    seeded_now,
-)
+from project.school.calendar import current_year_start, grade_for
+from project.school.seeds import households, key_batches
 
 from .models import Conversation, Message, Participant
 
@@ -132,7 +127,8 @@ class Directory:
     to classes or guardians, so it cannot count on their rows being there.
     """
 
-    def __init__(self, using, now):
+    def __init__(self, ctx):
+        using, now = ctx.using, ctx.now
         # Staff and teachers by the day they joined, so that those on the
         # staff at a given moment are a prefix of the list.
         colleagues = User.objects.using(using).filter(
@@ -148,7 +144,7 @@ class Directory:
         self.families = defaultdict(list)
         start = current_year_start(now)
         fields = ("pk", "date_of_birth", "date_joined")
-        for guardians, children in households(using, *fields):
+        for guardians, children in households(ctx, *fields):
             parents = [
                 (pk, User.Role.GUARDIAN, joined) for _, pk, _, joined in guardians
             ]
@@ -204,17 +200,16 @@ def members(directory, subject, created_at, now):
     return result
 
 
-def conversations(using):
-    """(conversation, subject, start) of every conversation."""
-    rows = Conversation.objects.using(using).order_by("pk")
-    return rows.values_list("pk", "subject", "created_at").iterator()
+def conversations(ctx):
+    """(conversation, subject, start) of this run's conversations."""
+    return ctx.new_rows(Conversation, "pk", "subject", "created_at")
 
 
 @seeding.register(Participant)
 class ParticipantSeed(seeding.Seed):
     def rows(self, ctx):
-        directory = Directory(ctx.using, ctx.now)
-        for conversation, subject, created_at in conversations(ctx.using):
+        directory = Directory(ctx)
+        for conversation, subject, created_at in conversations(ctx):
             people = members(directory, subject, created_at, ctx.now)
             for user, joined_at, last_read_at in people:
                 yield {
@@ -241,12 +236,12 @@ class MessageSeed(seeding.Seed):
         # {conversation: [(user, role, joined at)]}, the first of whom
         # started it.
         participants = defaultdict(list)
-        rows = Participant.objects.using(ctx.using).order_by("conversation", "pk")
-        for conversation, *person in rows.values_list(
-            "conversation", "user", "user__role", "joined_at"
-        ).iterator():
+        rows = sorted(
+            ctx.new_rows(Participant, "conversation", "pk", "user", "user__role", "joined_at")
+        )
+        for conversation, _, *person in rows:
             participants[conversation].append(person)
-        for conversation, subject, sent_at in conversations(ctx.using):
+        for conversation, subject, sent_at in conversations(ctx):
             audience = TOPICS.get(subject, "staff")
             people = participants[conversation]
             roles = {user: role for user, role, _ in people}
@@ -280,17 +275,18 @@ class MessageSeed(seeding.Seed):
 
     def finish(self, ctx):
         rng = ctx.rng
-        messages = (
-            Message.objects.using(ctx.using)
-            .order_by("conversation", "sent_at", "pk")
-            .values_list("pk", "conversation")
-        )
+        messages = [
+            (pk, conversation)
+            for conversation, _, pk in sorted(
+                ctx.new_rows(Message, "conversation", "sent_at", "pk")
+            )
+        ]
         # {a reply's key less the key of the message it answers: replies}. A
         # conversation's messages are inserted together, so a handful of
         # differences cover every reply: an UPDATE for each, where
         # bulk_update() would spell out every key in a CASE.
         replies = defaultdict(list)
-        for _, thread in groupby(messages.iterator(), itemgetter(1)):
+        for _, thread in groupby(messages, itemgetter(1)):
             earlier = []
             for pk, _ in thread:
                 if earlier and rng.random() < 0.5:
@@ -307,8 +303,8 @@ class MessageSeed(seeding.Seed):
 
 
 @seeding.check("every message's sender takes part in its conversation")
-def senders_take_part(using):
-    return Message.objects.using(using).exclude(
+def senders_take_part(ctx):
+    return Message.objects.using(ctx.using).exclude(
         Exists(
             Participant.objects.filter(
                 conversation=OuterRef("conversation"), user=OuterRef("sender")
@@ -318,7 +314,7 @@ def senders_take_part(using):
 
 
 @seeding.check("messages are sent after the conversation starts and the sender joins")
-def messages_after_joining(using):
+def messages_after_joining(ctx):
     joined_later = Exists(
         Participant.objects.filter(
             conversation=OuterRef("conversation"),
@@ -326,17 +322,17 @@ def messages_after_joining(using):
             joined_at__gte=OuterRef("sent_at"),
         )
     )
-    return Message.objects.using(using).filter(
+    return Message.objects.using(ctx.using).filter(
         Q(sent_at__lte=F("conversation__created_at"))
-        | Q(sent_at__gt=seeded_now())
+        | Q(sent_at__gt=ctx.now)
         | joined_later
     )
 
 
 @seeding.check("a conversation's messages come in the order they were sent")
-def messages_in_order(using):
+def messages_in_order(ctx):
     return (
-        Message.objects.using(using)
+        Message.objects.using(ctx.using)
         .annotate(
             previous=Window(
                 Lag("sent_at"), partition_by=[F("conversation")], order_by=F("pk").asc()
@@ -347,8 +343,8 @@ def messages_in_order(using):
 
 
 @seeding.check("a reply answers an earlier message of the same conversation")
-def replies_answer_earlier(using):
-    return Message.objects.using(using).filter(
+def replies_answer_earlier(ctx):
+    return Message.objects.using(ctx.using).filter(
         Q(reply_to__isnull=False)
         & (
             ~Q(reply_to__conversation=F("conversation"))
@@ -358,9 +354,9 @@ def replies_answer_earlier(using):
 
 
 @seeding.check("read marks lie between joining and now")
-def read_marks(using):
-    return Participant.objects.using(using).filter(
-        Q(last_read_at__gt=seeded_now())
+def read_marks(ctx):
+    return Participant.objects.using(ctx.using).filter(
+        Q(last_read_at__gt=ctx.now)
         | Q(last_read_at__lt=F("joined_at"))
-        | Q(joined_at__gt=seeded_now())
+        | Q(joined_at__gt=ctx.now)
     )

@@ -16,14 +16,8 @@ from django.db.models.functions import Cast
 
 import seeding
 from project.school.models import User
-from project.school.seeds import (
-    at,
-    class_letters,
-    current_terms,
-    scaled,
-    school_days,
-    values_where,
-)
+from project.school.calendar import at, current_terms, school_days
+from project.school.seeds import class_letters, values_where
 
 from .models import Booking, Equipment, Resource, Room
 
@@ -125,8 +119,12 @@ def created_at(ctx, youngest, oldest):
 class ResourceSeed(seeding.Seed):
     # The plain resources; rooms and equipment come with their own seeds.
     def rows(self, ctx):
+        # Named one by one ("Minibus 2"): reused by name by later runs.
+        return ctx.missing(Resource, self.resources(ctx), "name")
+
+    def resources(self, ctx):
         for pattern, location in OTHER_RESOURCES:
-            for n in range(1, scaled(ctx, 2) + 1):
+            for n in range(1, ctx.scaled(2) + 1):
                 yield {
                     "name": pattern.format(n=n),
                     "location": location,
@@ -137,7 +135,7 @@ class ResourceSeed(seeding.Seed):
 @seeding.register(Room)
 class RoomSeed(seeding.Seed):
     def rows(self, ctx):
-        rooms = scaled(ctx, ROOMS)
+        rooms = ctx.wanted(ROOMS)
         special = Counter(
             ctx.rng.choices(
                 [r[0] for r in SPECIAL_ROOMS],
@@ -175,8 +173,9 @@ class RoomSeed(seeding.Seed):
 @seeding.register(Equipment)
 class EquipmentSeed(seeding.Seed):
     def rows(self, ctx):
-        serials = set()
-        for _ in range(scaled(ctx, EQUIPMENT)):
+        # Earlier runs' serial numbers are taken too.
+        serials = set(ctx.rows(Equipment, "serial_number"))
+        for _ in range(ctx.wanted(EQUIPMENT)):
             kind, models = ctx.rng.choice(EQUIPMENT_KINDS)
             model = ctx.rng.choice(models)
             prefix = "".join(word[0] for word in model.split()).upper()
@@ -211,10 +210,8 @@ class BookingSeed(seeding.Seed):
         )
         teachers = [pk for pk, role in people if role == User.Role.TEACHER]
         staff = [pk for pk, role in people if role == User.Role.STAFF] or teachers
-        resources = Resource.objects.using(ctx.using).order_by("pk")
-        for pk, name, created, room, equipment in resources.values_list(
-            "pk", "name", "created_at", "room", "equipment"
-        ).iterator():
+        resources = ctx.new_rows(Resource, "pk", "name", "created_at", "room", "equipment")
+        for pk, name, created, room, equipment in resources:
             kind = "room" if room else "equipment" if equipment else "other"
             purposes = PURPOSES.get(name.rsplit(" ", 1)[0], PURPOSES[kind])
             usable = [day for day, opens in days if opens > created]
@@ -246,18 +243,18 @@ def whole(pattern):
 
 
 @seeding.check("rooms, equipment and other resources have names that say what they are")
-def resource_names(using):
+def resource_names(ctx):
     room, equipment = Q(room__isnull=False), Q(equipment__isnull=False)
     named = (
         (room & Q(name__regex=whole(ROOM_NAME)))
         | (~room & equipment & Q(name__regex=whole(EQUIPMENT_NAME)))
         | (~room & ~equipment & Q(name__regex=whole(OTHER_NAME)))
     )
-    return Resource.objects.using(using).exclude(named)
+    return Resource.objects.using(ctx.using).exclude(named)
 
 
 @seeding.check("bookings of one resource never overlap")
-def bookings_overlap(using):
+def bookings_overlap(ctx):
     # Taken in the order they start, two of a resource's bookings overlap
     # when the earlier ends after the later starts: the later is found, as
     # one before it ends after it starts. One window does: the earlier of the
@@ -270,13 +267,13 @@ def bookings_overlap(using):
         frame=RowRange(start=None, end=-1),
     )
     return (
-        Booking.objects.using(using).alias(ended=ended).filter(ended__gt=F("starts_at"))
+        Booking.objects.using(ctx.using).alias(ended=ended).filter(ended__gt=F("starts_at"))
     )
 
 
 @seeding.check("bookings end after they start, on a weekday between 08:00 and 17:00")
-def bookings_in_school_hours(using):
-    bookings = Booking.objects.using(using)
+def bookings_in_school_hours(ctx):
+    bookings = Booking.objects.using(ctx.using)
     wrong_starts = values_where(
         bookings,
         "starts_at",

@@ -3,17 +3,21 @@ How the school's people, years and classes are seeded.
 
 UserSeed yields every account: administrators, office staff and teachers,
 then one household after another, its guardians first and its children
-after them. GuardianLinkSeed walks the same users in primary-key order to
-find the households again, so no other record of them is needed.
+after them. GuardianLinkSeed walks the users this run wrote in primary-key
+order to find the households again, so no other record of them is needed.
 
 A student's grade follows from the date of birth (age 6 on 1 September in
 grade 1), which lets SchoolClassSeed size the classes before any Student row
 exists.
 
 A seed can only count on the rows of models it reaches by foreign keys: the
-others may come later. Dates therefore come from the run's moment
-(academic_years(), current_terms()), and a student's current class from
-current_classes(), which needs only the Student and SchoolClass rows.
+others may come later. Dates therefore come from the run's moment (the
+calendar module), and a student's current class from current_classes(),
+which needs only the Student and SchoolClass rows.
+
+Seeding again adds a second school's worth of people: reference rows (groups,
+years, terms, departments, subjects) are reused by natural key, profiles go
+to the users that have none, and the new students get classes of their own.
 """
 
 import datetime
@@ -21,7 +25,7 @@ import functools
 import math
 import re
 import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
 from itertools import accumulate
 
 from django.contrib.auth.models import Group, Permission
@@ -39,10 +43,21 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Concat, Left, Length, Lower, Substr
+from model_bakery.recipe import Recipe
 
 import seeding
-from seeding.conf import get_config
 
+from .calendar import (
+    academic_years,
+    add_years,
+    at,
+    current_terms,
+    current_year_start,
+    grade_for,
+    monday_on_or_after,
+    school_days,
+    terms_of,
+)
 from .models import (
     AcademicYear,
     Attendance,
@@ -57,6 +72,8 @@ from .models import (
     Term,
     User,
 )
+
+GroupPermission = Group.permissions.through
 
 #: Rows at --scale 1: a small school of about 400 students.
 STUDENTS = 400
@@ -145,95 +162,6 @@ GROUPS = {
 }
 
 
-# Dates shared by the seed modules of every app.
-
-
-def seeded_now():
-    """The moment the seeded data leads up to (SEEDING['NOW'])."""
-    return get_config().now
-
-
-def scaled(ctx, rows, minimum=1):
-    return max(minimum, round(rows * ctx.scale))
-
-
-def add_years(day, years):
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
-
-
-def academic_years(now):
-    """(name, first day, last day) of the current year and the two before it."""
-    first = now.year if now.month >= 9 else now.year - 1
-    return [
-        (
-            f"{y}/{(y + 1) % 100:02d}",
-            datetime.date(y, 9, 1),
-            datetime.date(y + 1, 6, 30),
-        )
-        for y in (first - 2, first - 1, first)
-    ]
-
-
-def current_year_start(now):
-    return academic_years(now)[-1][1]
-
-
-def terms_of(starts_on, ends_on):
-    """The three terms of a year as (number, first day, last day)."""
-    y = starts_on.year
-    return [
-        (1, starts_on, friday_on_or_before(datetime.date(y, 12, 19))),
-        (
-            2,
-            monday_on_or_after(datetime.date(y + 1, 1, 5)),
-            friday_on_or_before(datetime.date(y + 1, 3, 27)),
-        ),
-        (3, monday_on_or_after(datetime.date(y + 1, 4, 13)), ends_on),
-    ]
-
-
-def monday_on_or_after(day):
-    return day + datetime.timedelta(days=-day.weekday() % 7)
-
-
-def friday_on_or_before(day):
-    return day - datetime.timedelta(days=(day.weekday() - 4) % 7)
-
-
-def school_days(terms, first=None, last=None):
-    """Weekdays inside the terms ((starts_on, ends_on) pairs), oldest first."""
-    for starts_on, ends_on in sorted(terms):
-        day = max(starts_on, first) if first else starts_on
-        end = min(ends_on, last) if last else ends_on
-        while day <= end:
-            if day.weekday() < 5:
-                yield day
-            day += datetime.timedelta(days=1)
-
-
-def at(day, hour, minute=0):
-    return datetime.datetime.combine(
-        day, datetime.time(hour, minute), tzinfo=datetime.UTC
-    )
-
-
-def grade_for(date_of_birth, year_start):
-    """The grade of a child on a year's first day: age 6 in grade 1."""
-    age = year_start.year - date_of_birth.year
-    if (year_start.month, year_start.day) < (date_of_birth.month, date_of_birth.day):
-        age -= 1
-    return age - 5
-
-
-def current_terms(now):
-    """(number, first day, last day) of the current year's terms."""
-    _, starts_on, ends_on = academic_years(now)[-1]
-    return terms_of(starts_on, ends_on)
-
-
 def key_batches(using, keys):
     """
     ``keys`` in lists that a lookup such as pk__in may take on ``using``: the
@@ -244,19 +172,16 @@ def key_batches(using, keys):
     return [keys[start : start + size] for start in range(0, len(keys), size)]
 
 
-def households(using, *fields):
+def households(ctx, *fields):
     """
-    Yield (guardians, children) in the order UserSeed wrote them: lists of
-    (role, *fields) value tuples, children eldest first.
+    Yield (guardians, children) in the order UserSeed wrote them in this run:
+    lists of (role, *fields) value tuples, children eldest first.
     """
-    people = (
-        User.objects.using(using)
-        .filter(role__in=(User.Role.GUARDIAN, User.Role.STUDENT))
-        .order_by("pk")
-        .values_list("role", *fields)
+    people = ctx.new_rows(
+        User, "role", *fields, role__in=(User.Role.GUARDIAN, User.Role.STUDENT)
     )
     guardians, children = [], []
-    for person in people.iterator():
+    for person in people:
         if person[0] == User.Role.STUDENT:
             children.append(person)
             continue
@@ -268,27 +193,28 @@ def households(using, *fields):
         yield guardians, children
 
 
-def current_classes(using):
+def current_classes(ctx):
     """
-    {student: (class, enrolled on)} for the current year, from the Student
-    and SchoolClass rows alone: a grade's students, in order of admission
-    number, are dealt to its classes in turn. Seeds that cannot wait for the
-    Enrollment rows read the classes from here.
+    {student: (class, enrolled on)} for the current year, from this run's
+    Student and SchoolClass rows alone: a grade's students, in order of
+    admission number, are dealt to its classes in turn. Seeds that cannot
+    wait for the Enrollment rows read the classes from here.
     """
     classes = defaultdict(list)
     starts_on = None
-    for pk, grade, starts_on in (
-        SchoolClass.objects.using(using)
-        .filter(year__is_current=True)
-        .order_by("grade_level", "name")
-        .values_list("pk", "grade_level", "year__starts_on")
-    ):
+    current = sorted(
+        ctx.new_rows(
+            SchoolClass, "grade_level", "name", "pk", "year__starts_on",
+            year__is_current=True,
+        )
+    )
+    for grade, _, pk, starts_on in current:
         classes[grade].append(pk)
     placed, dealt = {}, defaultdict(int)
-    students = Student.objects.using(using).order_by("admission_number")
-    for pk, grade, joined in students.values_list(
-        "pk", "grade_level", "user__date_joined"
-    ).iterator():
+    students = sorted(
+        ctx.new_rows(Student, "admission_number", "pk", "grade_level", "user__date_joined")
+    )
+    for _, pk, grade, joined in students:
         if classes[grade]:
             school_class = classes[grade][dealt[grade] % len(classes[grade])]
             dealt[grade] += 1
@@ -313,8 +239,12 @@ def username_base(first_name, last_name):
 class Usernames:
     """'first.last', then 'first.last2', 'first.last3' for the namesakes."""
 
-    def __init__(self):
+    def __init__(self, taken=()):
+        # Earlier runs' usernames count: a namesake of theirs gets the next number.
         self.taken = defaultdict(int)
+        for username in taken:
+            base, number = re.fullmatch(r"(.*?)(\d*)", username).groups()
+            self.taken[base] = max(self.taken[base], int(number or 1))
 
     def issue(self, first_name, last_name):
         base = username_base(first_name, last_name)
@@ -341,17 +271,26 @@ def other_surname(faker, surname):
 @seeding.register(User)
 class UserSeed(seeding.Seed):
     def rows(self, ctx):
-        self.usernames = Usernames()
+        self.usernames = Usernames(ctx.rows(User, "username"))
         self.female_names = female_names(ctx.faker)
         self.start = current_year_start(ctx.now)
-        for _ in range(ADMINS):
+        # A top-up makes up the people each role is missing.
+        held = Counter(ctx.rows(User, "role")) if ctx.top_up else Counter()
+        wanted = {
+            User.Role.ADMIN: ADMINS,
+            User.Role.STAFF: ctx.scaled(STAFF),
+            # Every department needs a teacher, however small the school.
+            User.Role.TEACHER: ctx.scaled(TEACHERS, minimum=len(DEPARTMENTS) + 4),
+            User.Role.STUDENT: ctx.scaled(STUDENTS),
+        }
+        wanted = {role: max(0, n - held[role]) for role, n in wanted.items()}
+        for _ in range(wanted[User.Role.ADMIN]):
             yield self.adult(ctx, User.Role.ADMIN)
-        for _ in range(scaled(ctx, STAFF)):
+        for _ in range(wanted[User.Role.STAFF]):
             yield self.adult(ctx, User.Role.STAFF)
-        # Every department needs a teacher, however small the school.
-        for _ in range(scaled(ctx, TEACHERS, minimum=len(DEPARTMENTS) + 4)):
+        for _ in range(wanted[User.Role.TEACHER]):
             yield self.teacher(ctx)
-        remaining = scaled(ctx, STUDENTS)
+        remaining = wanted[User.Role.STUDENT]
         while remaining:
             children = min(remaining, ctx.rng.choices((1, 2, 3), (55, 35, 10))[0])
             remaining -= children
@@ -501,8 +440,7 @@ class UserPermissionSeed(seeding.Seed):
 @seeding.register(Group)
 class GroupSeed(seeding.Seed):
     def rows(self, ctx):
-        for name in GROUPS:
-            yield {"name": name}
+        return ctx.missing(Group, [{"name": name} for name in GROUPS], "name")
 
 
 @seeding.register("auth.Group_permissions")
@@ -515,20 +453,23 @@ class GroupPermissionSeed(seeding.Seed):
             ).values_list("pk", "content_type__app_label", "codename")
         }
         groups = dict(Group.objects.using(ctx.using).values_list("name", "pk"))
-        for name, labels in GROUPS.items():
-            for label in labels:
-                if name in groups and label in permissions:
-                    yield {"group": groups[name], "permission": permissions[label]}
+        rows = [
+            {"group": groups[name], "permission": permissions[label]}
+            for name, labels in GROUPS.items()
+            for label in labels
+            if name in groups and label in permissions
+        ]
+        return ctx.missing(GroupPermission, rows, "group", "permission")
 
 
 @seeding.register("school.User_groups")
 class UserGroupSeed(seeding.Seed):
     def rows(self, ctx):
         groups = dict(Group.objects.using(ctx.using).values_list("name", "pk"))
-        users = User.objects.using(ctx.using).filter(
-            role__in=(User.Role.STAFF, User.Role.TEACHER)
+        users = ctx.rows(
+            User, "pk", "role", role__in=(User.Role.STAFF, User.Role.TEACHER), groups=None
         )
-        for pk, role in users.order_by("pk").values_list("pk", "role").iterator():
+        for pk, role in users:
             if role == User.Role.TEACHER:
                 name = "Teachers"
             else:
@@ -541,35 +482,36 @@ class UserGroupSeed(seeding.Seed):
 class AcademicYearSeed(seeding.Seed):
     def rows(self, ctx):
         years = academic_years(ctx.now)
-        for name, starts_on, ends_on in years:
-            yield {
+        rows = [
+            {
                 "name": name,
                 "starts_on": starts_on,
                 "ends_on": ends_on,
                 "is_current": name == years[-1][0],
             }
+            for name, starts_on, ends_on in years
+        ]
+        return ctx.missing(AcademicYear, rows, "name")
 
 
 @seeding.register(Term)
 class TermSeed(seeding.Seed):
     def rows(self, ctx):
         years = AcademicYear.objects.using(ctx.using).order_by("starts_on")
-        for pk, starts_on, ends_on in years.values_list("pk", "starts_on", "ends_on"):
-            for number, first, last in terms_of(starts_on, ends_on):
-                yield {
-                    "year": pk,
-                    "number": number,
-                    "starts_on": first,
-                    "ends_on": last,
-                }
+        rows = [
+            {"year": pk, "number": number, "starts_on": first, "ends_on": last}
+            for pk, starts_on, ends_on in years.values_list("pk", "starts_on", "ends_on")
+            for number, first, last in terms_of(starts_on, ends_on)
+        ]
+        return ctx.missing(Term, rows, "year", "number")
 
 
 @seeding.register(Department)
 class DepartmentSeed(seeding.Seed):
     def rows(self, ctx):
         # Parents and heads are set in finish(), once their rows exist.
-        for name, _ in DEPARTMENTS:
-            yield {"name": name, "parent": None, "head": None}
+        rows = [{"name": name, "parent": None, "head": None} for name, _ in DEPARTMENTS]
+        return ctx.missing(Department, rows, "name")
 
     def finish(self, ctx):
         departments = {d.name: d for d in Department.objects.using(ctx.using)}
@@ -594,8 +536,11 @@ class SubjectSeed(seeding.Seed):
         departments = dict(
             Department.objects.using(ctx.using).values_list("name", "pk")
         )
-        for code, name, department, _, _ in SUBJECTS:
-            yield {"code": code, "name": name, "department": departments[department]}
+        rows = [
+            {"code": code, "name": name, "department": departments[department]}
+            for code, name, department, _, _ in SUBJECTS
+        ]
+        return ctx.missing(Subject, rows, "code")
 
 
 @seeding.register(Teacher)
@@ -608,10 +553,8 @@ class TeacherSeed(seeding.Seed):
         weights = [DEPARTMENT_WEIGHTS.get(name, 1) for name in names]
         # One teacher for each department first, then where the work is.
         first = ctx.rng.sample(names, len(names))
-        users = User.objects.using(ctx.using).filter(role=User.Role.TEACHER)
-        for n, (pk, joined) in enumerate(
-            users.order_by("pk").values_list("pk", "date_joined").iterator()
-        ):
+        users = ctx.rows(User, "pk", "date_joined", role=User.Role.TEACHER, teacher=None)
+        for n, (pk, joined) in enumerate(users):
             name = first[n] if n < len(first) else ctx.rng.choices(names, weights)[0]
             yield {
                 "user": pk,
@@ -638,9 +581,7 @@ class TeacherSubjectSeed(seeding.Seed):
         ):
             own[department].append(pk)
         teachers = defaultdict(list)
-        for pk, department in (
-            Teacher.objects.using(using).order_by("pk").values_list("pk", "department")
-        ):
+        for pk, department in ctx.new_rows(Teacher, "pk", "department"):
             teachers[department].append(pk)
         for department, staff in teachers.items():
             # A faculty without subjects of its own teaches its departments'.
@@ -662,9 +603,11 @@ class TeacherSubjectSeed(seeding.Seed):
 class StudentSeed(seeding.Seed):
     def rows(self, ctx):
         start = current_year_start(ctx.now)
-        users = User.objects.using(ctx.using).filter(role=User.Role.STUDENT)
-        rows = users.order_by("pk").values_list("pk", "date_of_birth", "date_joined")
-        for n, (pk, born, joined) in enumerate(rows.iterator(), 1):
+        rows = ctx.rows(
+            User, "pk", "date_of_birth", "date_joined", role=User.Role.STUDENT, student=None
+        )
+        # Admission numbers go on from those of earlier runs.
+        for n, (pk, born, joined) in enumerate(rows, ctx.existing + 1):
             admitted = joined.year if joined.month >= 9 else joined.year - 1
             yield {
                 "user": pk,
@@ -676,10 +619,8 @@ class StudentSeed(seeding.Seed):
 
 @seeding.register(Guardian)
 class GuardianSeed(seeding.Seed):
-    def rows(self, ctx):
-        users = User.objects.using(ctx.using).filter(role=User.Role.GUARDIAN)
-        for pk in users.order_by("pk").values_list("pk", flat=True).iterator():
-            yield {"user": pk, "phone": ctx.faker.phone_number()[:32]}
+    for_each = ("school.User", {"role": User.Role.GUARDIAN})
+    recipe = Recipe(Guardian, phone=seeding.fake("phone_number"))
 
 
 @seeding.register(GuardianLink)
@@ -687,7 +628,7 @@ class GuardianLinkSeed(seeding.Seed):
     def rows(self, ctx):
         self.female_names = female_names(ctx.faker)
         fields = ("first_name", "last_name", "date_of_birth", "guardian", "student")
-        for guardians, children in households(ctx.using, *fields):
+        for guardians, children in households(ctx, *fields):
             yield from self.links(ctx, guardians, children)
 
     def links(self, ctx, guardians, children):
@@ -717,20 +658,35 @@ class SchoolClassSeed(seeding.Seed):
     def rows(self, ctx):
         using = ctx.using
         start = current_year_start(ctx.now)
+        # This run's students get classes of their own, named on from the
+        # classes earlier runs left.
         students = defaultdict(int)
-        births = User.objects.using(using).filter(role=User.Role.STUDENT)
-        for born in births.values_list("date_of_birth", flat=True).iterator():
+        births = ctx.new_rows(User, "date_of_birth", role=User.Role.STUDENT)
+        for born in births:
             students[grade_for(born, start)] += 1
-        teachers = list(
-            Teacher.objects.using(using).order_by("pk").values_list("pk", "hired_on")
-        )
+        if not students and ctx.existing:
+            return
+        teachers = list(ctx.rows(Teacher, "pk", "hired_on"))
+        held = defaultdict(int)
+        forms = defaultdict(set)
+        for year, grade, teacher in ctx.rows(
+            SchoolClass, "year", "grade_level", "form_teacher"
+        ):
+            held[year, grade] += 1
+            forms[year].add(teacher)
         years = AcademicYear.objects.using(using).order_by("starts_on")
         for year, starts_on in years.values_list("pk", "starts_on"):
             # Form teachers were on the staff when the year began.
-            free = [pk for pk, hired_on in teachers if hired_on <= starts_on]
+            free = [
+                pk
+                for pk, hired_on in teachers
+                if hired_on <= starts_on and pk not in forms[year]
+            ]
             ctx.rng.shuffle(free)
             for grade in range(1, 13):
-                for n in range(max(1, math.ceil(students[grade] / CLASS_SIZE))):
+                first = held[year, grade]
+                classes = math.ceil(students[grade] / CLASS_SIZE)
+                for n in range(first, first + max(0 if first else 1, classes)):
                     yield {
                         "name": f"{grade}{class_letters(n)}",
                         "grade_level": grade,
@@ -753,7 +709,7 @@ def class_letters(n):
 class EnrollmentSeed(seeding.Seed):
     def rows(self, ctx):
         using = ctx.using
-        for student, (school_class, enrolled_on) in current_classes(using).items():
+        for student, (school_class, enrolled_on) in current_classes(ctx).items():
             yield {
                 "student": student,
                 "school_class": school_class,
@@ -761,23 +717,23 @@ class EnrollmentSeed(seeding.Seed):
             }
         # The years before: the same students, a grade lower each year back.
         classes = defaultdict(list)
-        past = (
-            SchoolClass.objects.using(using)
-            .filter(year__is_current=False)
-            .order_by("-year__starts_on", "grade_level", "name")
+        past = ctx.new_rows(
+            SchoolClass, "year__starts_on", "grade_level", "name", "pk", "year",
+            year__is_current=False,
         )
+        past = sorted(past, key=lambda row: (-row[0].toordinal(), *row[1:3]))
         years = []
-        for pk, grade, year, starts_on in past.values_list(
-            "pk", "grade_level", "year", "year__starts_on"
-        ):
+        for starts_on, grade, _, pk, year in past:
             classes[year, grade].append(pk)
             if (year, starts_on) not in years:
                 years.append((year, starts_on))
         dealt = defaultdict(int)
-        students = Student.objects.using(using).order_by("admission_number")
-        for pk, grade, joined in students.values_list(
-            "pk", "grade_level", "user__date_joined"
-        ).iterator():
+        students = sorted(
+            ctx.new_rows(
+                Student, "admission_number", "pk", "grade_level", "user__date_joined"
+            )
+        )
+        for _, pk, grade, joined in students:
             for years_back, (year, starts_on) in enumerate(years, 1):
                 choices = classes[year, grade - years_back]
                 if not choices or joined.date() > starts_on:
@@ -802,7 +758,7 @@ class AttendanceSeed(seeding.Seed):
         terms = [(first, last) for _, first, last in current_terms(ctx.now)]
         days = [d for d in school_days(terms, last=today) if d < today]
         days = days[-ATTENDANCE_DAYS:]
-        for student, (school_class, enrolled_on) in current_classes(ctx.using).items():
+        for student, (school_class, enrolled_on) in current_classes(ctx).items():
             ill = 0
             for day in days:
                 if day < enrolled_on:
@@ -882,9 +838,9 @@ def seeded_people(using):
 
 
 @seeding.check("usernames and emails are derived from the user's name")
-def user_names(using):
-    base = Concat(slug_of(using, "first_name"), Value("."), slug_of(using, "last_name"))
-    users = seeded_people(using).alias(
+def user_names(ctx):
+    base = Concat(slug_of(ctx.using, "first_name"), Value("."), slug_of(ctx.using, "last_name"))
+    users = seeded_people(ctx.using).alias(
         base=base,
         prefix=Left("username", Length("base")),
         number=Substr("username", Length("base") + 1),
@@ -897,7 +853,7 @@ def user_names(using):
         & Q(number__in=[n for n in numbers if NAMESAKE_NUMBER.fullmatch(n)])
         & Q(email=Concat("username", Value(f"@{EMAIL_DOMAIN}")))
     )
-    if connections[using].vendor == "mysql":
+    if connections[ctx.using].vendor == "mysql":
         # MySQL and MariaDB compare text without regard to case: the pattern
         # keeps the comparison with the base exact. Elsewhere it is exact
         # already, and the pattern would be a Python call per row on SQLite.
@@ -906,8 +862,8 @@ def user_names(using):
 
 
 @seeding.check("no two users share a username or an email address")
-def unique_users(using):
-    users = User.objects.using(using)
+def unique_users(ctx):
+    users = User.objects.using(ctx.using)
     shared = {}
     for field in ("username", "email"):
         shared[f"{field}__in"] = (
@@ -919,7 +875,7 @@ def unique_users(using):
 
 
 @seeding.check("a user's role matches the profile and the admin flags")
-def user_roles(using):
+def user_roles(ctx):
     profiles = {
         User.Role.TEACHER: "teacher",
         User.Role.STUDENT: "student",
@@ -933,15 +889,15 @@ def user_roles(using):
         q &= Q(is_superuser=role == User.Role.ADMIN)
         q &= Q(is_staff=role not in (User.Role.STUDENT, User.Role.GUARDIAN))
         right |= q
-    return seeded_people(using).exclude(right)
+    return seeded_people(ctx.using).exclude(right)
 
 
 @seeding.check(
     "a student's age fits the grade: grade + 5 or + 6 on the year's first day"
 )
-def student_ages(using):
-    students = Student.objects.using(using)
-    year = AcademicYear.objects.using(using).filter(is_current=True).first()
+def student_ages(ctx):
+    students = Student.objects.using(ctx.using)
+    year = AcademicYear.objects.using(ctx.using).filter(is_current=True).first()
     if year is None:
         return students.all()
     # Aged grade + 5 or + 6 on the first day: born in the two years up to
@@ -959,9 +915,9 @@ def student_ages(using):
 
 
 @seeding.check("teachers are adults: born at least 22 years ago and hired since")
-def teacher_ages(using):
-    today = seeded_now().date()
-    teachers = Teacher.objects.using(using)
+def teacher_ages(ctx):
+    today = ctx.now.date()
+    teachers = Teacher.objects.using(ctx.using)
     return teachers.filter(
         Q(user__date_of_birth__isnull=True)
         | Q(user__date_of_birth__gt=add_years(today, -22))
@@ -970,9 +926,9 @@ def teacher_ages(using):
 
 
 @seeding.check("exactly one academic year is current, and it holds the seeded moment")
-def current_year(using):
-    years = AcademicYear.objects.using(using)
-    today = seeded_now().date()
+def current_year(ctx):
+    years = AcademicYear.objects.using(ctx.using)
+    today = ctx.now.date()
     current = years.filter(is_current=True)
     if current.count() != 1:
         return current if current.exists() else years
@@ -980,8 +936,8 @@ def current_year(using):
 
 
 @seeding.check("terms lie within their year, in order, without overlapping")
-def terms_in_year(using):
-    terms = Term.objects.using(using)
+def terms_in_year(ctx):
+    terms = Term.objects.using(ctx.using)
     overlapping = terms.filter(
         Exists(
             Term.objects.filter(
@@ -1000,10 +956,10 @@ def terms_in_year(using):
 
 
 @seeding.check("each student is enrolled in exactly one current class, of his grade")
-def one_current_class(using):
+def one_current_class(ctx):
     current = Q(enrollments__school_class__year__is_current=True)
     return (
-        Student.objects.using(using)
+        Student.objects.using(ctx.using)
         .annotate(
             classes=Count("enrollments", filter=current),
             own_grade=Count(
@@ -1017,37 +973,37 @@ def one_current_class(using):
 
 
 @seeding.check("each student has one or two guardians")
-def student_guardians(using):
+def student_guardians(ctx):
     return (
-        Student.objects.using(using)
+        Student.objects.using(ctx.using)
         .annotate(guardian_count=Count("guardian_links"))
         .exclude(guardian_count__in=(1, 2))
     )
 
 
 @seeding.check("departments form a tree at most two levels deep")
-def department_depth(using):
-    return Department.objects.using(using).filter(parent__parent__isnull=False)
+def department_depth(ctx):
+    return Department.objects.using(ctx.using).filter(parent__parent__isnull=False)
 
 
 @seeding.check("each department with teachers has a head who teaches in it")
-def department_heads(using):
+def department_heads(ctx):
     has_teachers = Exists(Teacher.objects.filter(department=OuterRef("pk")))
-    return Department.objects.using(using).filter(
+    return Department.objects.using(ctx.using).filter(
         (Q(head__isnull=True) & has_teachers)
         | (Q(head__isnull=False) & ~Q(head__department=F("pk")))
     )
 
 
 @seeding.check("attendance is taken on school days of the class's year, up to now")
-def attendance_days(using):
-    today = seeded_now().date()
+def attendance_days(ctx):
+    today = ctx.now.date()
     enrolled = Exists(
         Enrollment.objects.filter(
             student=OuterRef("student"), school_class=OuterRef("school_class")
         )
     )
-    records = Attendance.objects.using(using)
+    records = Attendance.objects.using(ctx.using)
     weekends = values_where(records, "date", Q(value__week_day__in=(1, 7)))
     return records.filter(
         Q(date__in=weekends)  # Sunday and Saturday
@@ -1059,8 +1015,8 @@ def attendance_days(using):
 
 
 @seeding.check("students are present (or late) on at least 85% of the school days")
-def attendance_rate(using):
-    records = Attendance.objects.using(using)
+def attendance_rate(ctx):
+    records = Attendance.objects.using(ctx.using)
     missed = records.exclude(status__in=("present", "late"))
     # The whole school's rate: one class may have a bad week.
     if missed.count() > records.count() * 0.15:

@@ -10,6 +10,7 @@ from django.db.migrations.executor import MigrationExecutor
 
 import seeding
 from seeding import engine
+from seeding.api import count_rows_decided
 from seeding.conf import get_config
 from seeding.exceptions import PlanError, SeedingError
 from seeding.management.base import SeedingCommand, plan_refusal
@@ -189,6 +190,7 @@ class Command(SeedingCommand):
             strict=options["strict"],
             **selection,
         )
+        count_rows_decided(plan)
         self.print_plan(plan)
         if plan.problems:
             raise CommandError(f"The plan cannot run: {len(plan.problems)} problem(s).")
