@@ -677,7 +677,7 @@ class TestAccountsThatAreNotSeededPeople:
         ACCOUNTS[account]()
         checks = [c for c in seeding.registry.site.checks if c.name.startswith("user_")]
         assert {c.name for c in checks} == {"user_names", "user_roles"}
-        assert [c.name for c in checks if c.func(USING).exists()] == []
+        assert [c.name for c in checks if c.func(CHECK).exists()] == []
 
 
 def snapshot():
