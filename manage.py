@@ -6,9 +6,14 @@ import sys
 
 def main():
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "project.settings")
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(sys.argv)
+    try:
+        execute_from_command_line(sys.argv)
+    except ImproperlyConfigured as exc:
+        # A setting the environment gives is wrong: say which, in one line.
+        sys.exit(f"CommandError: {exc}")
 
 
 if __name__ == "__main__":

@@ -6,9 +6,11 @@ optional ``.env`` file beside ``manage.py``; ``.env.example`` documents each
 variable. With nothing set, the project runs on a SQLite file in DEBUG mode.
 """
 
+import warnings
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -21,7 +23,18 @@ DEBUG = env("DEBUG")
 SECRET_KEY = env("SECRET_KEY", default="django-insecure-development-only" if DEBUG else environ.Env.NOTSET)
 ALLOWED_HOSTS = env("ALLOWED_HOSTS")
 
-DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+with warnings.catch_warnings():
+    # django-environ warns of an unknown scheme, quoting the URL; the error
+    # below says the same without quoting it, as the URL may hold a password.
+    warnings.simplefilter("ignore")
+    DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+if not DATABASES["default"].get("ENGINE"):
+    raise ImproperlyConfigured(
+        "DATABASE_URL is not a database URL; use postgres://user@host:port/name, "
+        "mysql://user@host:port/name or sqlite:///path."
+    )
+if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3" and not DATABASES["default"]["NAME"]:
+    raise ImproperlyConfigured("DATABASE_URL names no database; end it with /name.")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.mysql":
     # PyMySQL installs cleanly everywhere; mysqlclient needs C headers.
     import pymysql

@@ -15,8 +15,9 @@ from . import baseline, emptying, engine
 from .conf import get_config
 from .exceptions import Cancelled, ConfigurationError, PlanError, PurgeFailed
 from .introspection import seedable
+from .keys import tables_of
 from .plan import build_plan, parse_counts
-from .safety import exclusive, refuse_production
+from .safety import exclusive, lock_timeout, refuse_production
 
 
 @dataclass
@@ -35,7 +36,21 @@ class Seeded:
 
     @property
     def rows(self):
-        return sum(self.inserted.values())
+        """Rows written: a row of an inheriting model is a row of each of its
+        tables, as purge counts them."""
+        return sum(self._per_table().values())
+
+    @property
+    def tables(self):
+        """Tables that received rows."""
+        return sum(1 for rows in self._per_table().values() if rows)
+
+    def _per_table(self):
+        written = {}
+        for model, rows in self.inserted.items():
+            for table in tables_of(model):
+                written[table] = written.get(table, 0) + rows
+        return written
 
 
 def seed(
@@ -71,6 +86,11 @@ def seed(
     """
     config = _config_for(using)
     refuse_production(config, using, allow_production)
+    if superuser and not config.password:
+        # Found out before the seed, not after it.
+        raise ConfigurationError(
+            "--superuser needs SEED_PASSWORD (or SEEDING['PASSWORD']) to be set."
+        )
     if seed is None:
         seed = secrets.randbelow(1_000_000)
     counts = _counts(counts)
@@ -78,7 +98,11 @@ def seed(
     # Plan under the lock, from the rows another run may just have added;
     # purge in the seed's transaction, so that a failure keeps the rows
     # fresh would have removed.
-    with exclusive(using), transaction.atomic(using=using):
+    with (
+        exclusive(using, timeout=config.lock_timeout),
+        transaction.atomic(using=using),
+        lock_timeout(using, config.lock_timeout),
+    ):
         # Before any write, fresh's purge included: what the tables hold now
         # is what purge will keep.
         baseline.record(using, seedable(using, config))
@@ -165,7 +189,10 @@ def purge(
     if confirm is not None and not confirm(rows, len(models)):
         raise Cancelled("Purge cancelled.")
     try:
-        with exclusive(using):
+        with (
+            exclusive(using, timeout=config.lock_timeout),
+            lock_timeout(using, config.lock_timeout),
+        ):
             return emptying.purge(using, models, truncate=truncate)
     except DatabaseError as exc:
         kept = "every row is still in place"
@@ -204,10 +231,6 @@ def _fresh(using, config, only, exclude, confirm):
 
 def _superuser(using, config, username):
     """Create superuser ``username`` with the seed password; False if it exists."""
-    if not config.password:
-        raise ConfigurationError(
-            "--superuser needs SEED_PASSWORD (or SEEDING['PASSWORD']) to be set."
-        )
     User = get_user_model()
     manager = User._default_manager.db_manager(using)
     if manager.filter(**{User.USERNAME_FIELD: username}).exists():

@@ -7,18 +7,20 @@ Every key is optional::
         "DEFAULT_COUNT": 20,          # rows for a model nobody gave a count
         "COUNTS": {"app.Model": 500}, # per-model counts
         "EXCLUDE": ["app", "app.Model"],
-        "REUSE": ["app.Model"],       # rows the framework creates: link, never add
-        "SKIP": ["app.Model"],        # tables only the framework should fill
-        "LOCALE": "en_US",
+        "REUSE": ["app.Model"],       # more rows the framework creates: link, never add
+        "SKIP": ["app.Model"],        # more tables only the framework should fill
+        "LOCALE": "en_US",            # one of Faker's locales
         "OPTIONAL_RATIO": 0.8,        # share of nullable/blank fields that get a value
         "BATCH_SIZE": 2000,
         "PASSWORD": None,             # seeded users' password; else $SEED_PASSWORD
         "PRODUCTION": None,           # True/False, or a list of aliases; None: not DEBUG
+        "LOCK_TIMEOUT": 60,           # seconds to wait for a lock another session holds
         "NOW": "2026-06-01T00:00:00Z",  # the moment seeded data leads up to
         "CHOICES": {"app.Model.field": ["a", "b"]},  # values kept outside the schema
     }
 
-``NOW`` is fixed rather than the clock's time so that one seed number gives
+``REUSE`` and ``SKIP`` add to the framework's models listed below, never
+replace them. ``NOW`` is fixed rather than the clock's time so that one seed number gives
 the same data on any day.
 """
 
@@ -29,6 +31,8 @@ import environ
 from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
+from django.db import connections
+from faker.config import AVAILABLE_LOCALES
 
 from .exceptions import ConfigurationError
 
@@ -48,6 +52,7 @@ class Config:
     batch_size: int = 2000
     password: str | None = None
     production: object = None
+    lock_timeout: float = 60
     now: datetime.datetime = datetime.datetime(2026, 6, 1, tzinfo=datetime.UTC)
     #: {"app_label.model.field" (lower-case label): tuple of values}
     choices: dict = field(default_factory=dict)
@@ -97,21 +102,17 @@ def get_config():
             raise ConfigurationError("SEEDING['DEFAULT_COUNT'] must not be negative.")
         values["default_count"] = raw["DEFAULT_COUNT"]
     if "COUNTS" in raw:
-        counts = raw["COUNTS"]
-        _check("COUNTS", counts, dict, "a dict of 'app_label.Model': count")
-        for label, count in counts.items():
-            if not isinstance(label, str) or not isinstance(count, int) or count < 0:
-                raise ConfigurationError(
-                    f"SEEDING['COUNTS'] maps 'app_label.Model' to a count of zero "
-                    f"or more; got {label!r}: {count!r}."
-                )
-        values["counts"] = dict(counts)
-    for key in ("EXCLUDE", "REUSE", "SKIP"):
-        if key in raw:
-            values[key.lower()] = _labels(key, raw[key])
+        values["counts"] = _counts(raw["COUNTS"])
+    if "EXCLUDE" in raw:
+        values["exclude"] = _labels("EXCLUDE", raw["EXCLUDE"])
+    # The framework's own lists stay: a project naming one more model must
+    # not start seeding content types.
+    if "REUSE" in raw:
+        values["reuse"] = REUSED + _installed("REUSE", raw["REUSE"])
+    if "SKIP" in raw:
+        values["skip"] = SKIPPED + _installed("SKIP", raw["SKIP"])
     if "LOCALE" in raw:
-        _check("LOCALE", raw["LOCALE"], str, "a Faker locale such as 'en_US'")
-        values["locale"] = raw["LOCALE"]
+        values["locale"] = _locale(raw["LOCALE"])
     if "OPTIONAL_RATIO" in raw:
         ratio = raw["OPTIONAL_RATIO"]
         _check("OPTIONAL_RATIO", ratio, (int, float), "a number between 0 and 1")
@@ -133,15 +134,83 @@ def get_config():
         raise ConfigurationError("SEEDING['PASSWORD'] must be a string.")
     values["password"] = password or None
     if "PRODUCTION" in raw and raw["PRODUCTION"] is not None:
-        production = raw["PRODUCTION"]
-        if not isinstance(production, bool):
-            production = _labels("PRODUCTION", production)
-        values["production"] = production
+        values["production"] = _production(raw["PRODUCTION"])
+    if "LOCK_TIMEOUT" in raw:
+        values["lock_timeout"] = _lock_timeout(raw["LOCK_TIMEOUT"])
     if "NOW" in raw:
         values["now"] = _moment(raw["NOW"])
     if "CHOICES" in raw:
         values["choices"] = _choices(raw["CHOICES"])
     return Config(**values)
+
+
+def _counts(counts):
+    _check("COUNTS", counts, dict, "a dict of 'app_label.Model': count")
+    for label, count in counts.items():
+        if (
+            not isinstance(label, str)
+            or not isinstance(count, int)
+            or isinstance(count, bool)
+            or count < 0
+        ):
+            raise ConfigurationError(
+                f"SEEDING['COUNTS'] maps 'app_label.Model' to a whole number of "
+                f"rows, zero or more; got {label!r}: {count!r}."
+            )
+    return dict(counts)
+
+
+def _installed(key, value):
+    """The labels of ``value``, each an installed app or model."""
+    labels = _labels(key, value)
+    for label in labels:
+        try:
+            if "." in label:
+                apps.get_model(label)
+            else:
+                apps.get_app_config(label)
+        except (LookupError, ValueError):
+            raise ConfigurationError(
+                f"SEEDING[{key!r}] names {label!r}, which is not an installed "
+                f"app or model."
+            ) from None
+    return labels
+
+
+def _locale(locale):
+    _check("LOCALE", locale, str, "a Faker locale such as 'en_US'")
+    if locale not in AVAILABLE_LOCALES:
+        raise ConfigurationError(
+            f"SEEDING['LOCALE'] is {locale!r}, which Faker does not know; "
+            f"use one such as 'en_US' or 'fr_FR'."
+        )
+    return locale
+
+
+def _production(production):
+    if isinstance(production, bool):
+        return production
+    description = "True, False or a list of database aliases"
+    _check("PRODUCTION", production, (list, tuple), description)
+    for alias in production:
+        _check("PRODUCTION", alias, str, description)
+        # A mistyped alias would leave the real one unguarded.
+        if alias not in connections:
+            raise ConfigurationError(
+                f"SEEDING['PRODUCTION'] names database alias {alias!r}, which "
+                f"DATABASES lacks (it has {', '.join(sorted(connections))})."
+            )
+    return tuple(production)
+
+
+def _lock_timeout(seconds):
+    _check("LOCK_TIMEOUT", seconds, (int, float), "a number of seconds above 0")
+    if not 0 < seconds <= 86_400:
+        raise ConfigurationError(
+            f"SEEDING['LOCK_TIMEOUT'] must lie above 0 and at most 86400 seconds, "
+            f"not {seconds}."
+        )
+    return seconds
 
 
 def _choices(raw):
@@ -186,4 +255,14 @@ def _moment(value):
         )
     if value.tzinfo is None:
         value = value.replace(tzinfo=datetime.UTC)
+    # Seeded dates reach a century or two back and years ahead of NOW;
+    # every backend stores these years.
+    if not EARLIEST_NOW <= value.year <= LATEST_NOW:
+        raise ConfigurationError(
+            f"SEEDING['NOW'] must lie between the years {EARLIEST_NOW} and "
+            f"{LATEST_NOW}, not {value.isoformat()}."
+        )
     return value
+
+
+EARLIEST_NOW, LATEST_NOW = 1900, 9000

@@ -9,6 +9,7 @@ does both (``seeding.safety``), and ``seeding.seed(fresh=True)`` calls them
 under the lock it holds.
 """
 
+from django.apps import apps
 from django.core.management.color import no_style
 from django.db import connections, transaction
 from django.db.models import AutoField, Q
@@ -22,6 +23,7 @@ from .introspection import (
     classify,
     count_rows,
     forward_relations,
+    generic_foreign_keys,
     parse_labels,
     stored_on,
 )
@@ -38,7 +40,8 @@ def purge_models(using, config, only=(), exclude=(), include_framework=False):
     permissions, sessions and the admin log too if ``include_framework``.
     A table outside that choice whose foreign keys point into it goes as
     well, or its rows would point at nothing: ``--only school`` also empties
-    the messages users sent, and any purge of users the admin log. Raise
+    the messages users sent, and any purge of users the admin log; so does
+    a table whose generic keys point at rows of it (an audit log). Raise
     ConfigurationError if such a table is one that ``exclude`` or
     SEEDING['EXCLUDE'] asked to keep.
     """
@@ -71,18 +74,62 @@ def purge_models(using, config, only=(), exclude=(), include_framework=False):
 
 
 def referencing(using, models):
-    """Models of ``using``, outside ``models``, with a foreign key into them."""
+    """Models of ``using``, outside ``models``, with a foreign key into them,
+    or with generic keys that point into them now."""
     inside = {model._meta.concrete_model for model in models}
-    return {
+    outside = [
         model
         for model in all_models()
-        if model not in inside
-        and stored_on(using, model)
-        and any(
+        if model not in inside and stored_on(using, model)
+    ]
+    return {
+        model
+        for model in outside
+        if any(
             field.related_model._meta.concrete_model in inside
             for field in forward_relations(model)
         )
+    } | generic_referencing(using, outside, inside)
+
+
+def generic_referencing(using, candidates, inside):
+    """
+    The ``candidates`` holding a generic key that points at a row of a model
+    ``inside``. Any generic key could, so only rows that do count: a table
+    of comments goes with the tags it is about, not with every purge.
+    """
+    holders = [model for model in candidates if generic_foreign_keys(model)]
+    if not holders or not apps.is_installed("django.contrib.contenttypes"):
+        return set()
+    from django.contrib.contenttypes.models import ContentType
+
+    targets = [
+        pk
+        for pk, app_label, name in ContentType.objects.db_manager(using).values_list(
+            "pk", "app_label", "model"
+        )
+        if _concrete(app_label, name) in inside
+    ]
+    if not targets:
+        return set()
+    return {
+        model
+        for model in holders
+        if any(
+            model._base_manager.using(using)
+            .filter(**{f"{key.ct_field}__in": targets})
+            .exists()
+            for key in generic_foreign_keys(model)
+        )
     }
+
+
+def _concrete(app_label, name):
+    """The concrete model a content type names, or None for a stale one."""
+    try:
+        return apps.get_model(app_label, name)._meta.concrete_model
+    except LookupError:
+        return None
 
 
 def rows_to_go(using, models):

@@ -230,6 +230,7 @@ class Run:
             if rows is None:
                 self.reporter.end(step, 0, time.monotonic() - started)
                 continue
+            check_count(step, rows)
             self.inserted[step.model] = rows
             try:
                 self._backfill()
@@ -417,6 +418,16 @@ class Run:
         if password:
             return make_password(password, salt=salt)
         return UNUSABLE_PASSWORD_PREFIX + salt * 3
+
+
+def check_count(step, rows):
+    """Raise SeedFailed if rows() wrote other than the count the plan printed."""
+    if step.count is not None and step.seed is not None and step.seed.yields_rows:
+        if rows != step.count:
+            raise SeedFailed(
+                f"Seeding {step.label} failed: rows() of {step.seed.module} yielded "
+                f"{rows:,} rows, but the plan counted {step.count:,}."
+            )
 
 
 def _claim(rules, row, taken):

@@ -9,6 +9,10 @@ class ConfigurationError(SeedingError):
     """The SEEDING setting, an option or a seed module is malformed."""
 
 
+class AlreadyRegistered(ConfigurationError):
+    """A seed module registers a model that another Seed class has already."""
+
+
 class PlanError(SeedingError):
     """The plan cannot be satisfied; raised before anything is written."""
 

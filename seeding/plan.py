@@ -23,6 +23,7 @@ from .introspection import (
 )
 from .columns import ValueContext
 from .keys import is_auto
+from .seedchecks import counted_by, seed_module_problems
 from .recipes import unhonoured
 from .skips import leave_out, without_cycles
 from .structures import structures_of
@@ -187,9 +188,10 @@ def build_plan(
     seeds = registry.site.seeds()
     treatments, existing = _treatments(using, config, only, exclude, seeds)
     seeded = [m for m, t in treatments.items() if t.seeded]
+    config_counts, counts_given = _config_counts(config), counts or {}
     explicit = {
-        **{m: round(c * scale) for m, c in _config_counts(config).items()},
-        **(counts or {}),
+        **{m: round(c * scale) for m, c in config_counts.items()},
+        **counts_given,
     }
     steps = _steps(seeded, treatments, seeds, existing)
     _count_steps(steps, explicit, config, scale, top_up)
@@ -234,6 +236,9 @@ def build_plan(
     _settle_counts(plan, explicit, seeds)
     if not strict:
         leave_out(plan, lambda: _settle_counts(plan, explicit, seeds))
+    for step in plan.steps:
+        source = counted_by(step.model, counts_given, config_counts)
+        plan.problems.extend(seed_module_problems(step, source))
     # Text pools are sized by the rows they fill, now known; the columns
     # draw them during the run.
     plan.values.rows.update({step.model: step.count for step in plan.steps})
@@ -446,12 +451,11 @@ def _key_limits(plan, step, table):
         if rows is None:
             continue
         if rows == 0 and not relation.null:
-            limits.append(
-                (
-                    0,
-                    f"{label}.{relation.name} needs rows of {target._meta.label}, which has none and is not seeded",
-                )
-            )
+            reason = f"{label}.{relation.name} needs rows of {target._meta.label}, which has none and is not seeded"
+            if step.count is None:
+                # rows() cannot yield a row that points at nothing.
+                plan.refuse(model, f"{reason}.", f"-e {label}, or seed {target._meta.label}")
+            limits.append((0, reason))
         if relation.unique and not relation.null and step.count is not None:
             owner = relation.model._meta.concrete_model
             free = rows - _held_before(plan, owner, step)
@@ -494,12 +498,11 @@ def _unique_limits(plan, step, table):
                 capacity *= size
         if capacity is not None and step.count is not None:
             owner = table.unique_owners.get(names, model)
-            limits.append(
-                (
-                    capacity - _held_before(plan, owner, step),
-                    f"unique ({', '.join(names)}) of {step.label} allows {capacity} rows",
-                )
-            )
+            held = _held_before(plan, owner, step)
+            reason = f"unique ({', '.join(names)}) of {step.label} allows {capacity:,} rows"
+            if held:
+                reason += f", {held:,} of them there already"
+            limits.append((capacity - held, reason))
     return limits
 
 

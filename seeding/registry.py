@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from django.apps import apps
 from django.utils.module_loading import autodiscover_modules
 
-from .exceptions import ConfigurationError
+from .exceptions import AlreadyRegistered, ConfigurationError
 
 
 class Seed:
@@ -45,7 +45,10 @@ class Seed:
 
     Override ``rows(ctx)`` to decide the rows yourself: yield dicts of field
     values (foreign keys as instances or primary keys); the engine fills every
-    field you leave out. Override ``finish(ctx)`` for fix-ups that need rows of
+    field you leave out. A count (``--count``, ``COUNTS``) for such a model is
+    refused unless ``counted`` says that rows() yields ``ctx.count`` rows
+    whenever it is set, as declaring ``count`` or ``per`` also promises.
+    Override ``finish(ctx)`` for fix-ups that need rows of
     models seeded later; it runs once every model is inserted.
     """
 
@@ -54,6 +57,7 @@ class Seed:
     count = None
     per = None
     after = ()
+    counted = False
     for_each = None
 
     def rows(self, ctx):
@@ -65,6 +69,12 @@ class Seed:
     @property
     def yields_rows(self):
         return type(self).rows is not Seed.rows
+
+    @property
+    def takes_count(self):
+        """Whether the seed module writes the count it is given (or there is none)."""
+        declared = self.count is not None or self.per is not None
+        return not self.decides_count or declared or self.counted
 
     @property
     def decides_count(self):
@@ -162,6 +172,13 @@ class SeedRegistry:
         self.checks = []
 
     def register(self, model, seed_class, module):
+        if model in self._registry and self._registry[model][0] is not seed_class:
+            # Which one would win depends on the order apps are listed in.
+            other, other_module = self._registry[model]
+            raise AlreadyRegistered(
+                f"{module}.{seed_class.__qualname__} registers a seed for {model}, "
+                f"which {other_module}.{other.__qualname__} registers already."
+            )
         self._registry[model] = (seed_class, module)
 
     def seeds(self):

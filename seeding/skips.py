@@ -13,6 +13,7 @@ from django.db import transaction
 from .exceptions import SeedFailed
 from .graph import UnbreakableCycle
 from .introspection import forward_relations
+from .safety import is_lock_timeout
 
 
 @dataclass
@@ -131,6 +132,9 @@ def attempt(keys, step, insert, strict):
         with transaction.atomic(using=keys.using):
             return insert()
     except SeedFailed as exc:
+        if is_lock_timeout(exc):
+            # Another session's lock, not the model's fault: the run ends.
+            raise
         pointing = [
             edge
             for edge in keys.plan.graph.forward

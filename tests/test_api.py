@@ -83,7 +83,7 @@ def test_seed_and_purge_hold_the_database_lock(monkeypatch):
     held = []
 
     @contextlib.contextmanager
-    def exclusive(alias):
+    def exclusive(alias, timeout=None):
         held.append(alias)
         yield
 

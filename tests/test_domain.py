@@ -659,6 +659,27 @@ class TestChecksNoticeBrokenRules:
         assert check.func(CHECK).exists()
 
 
+ACCOUNTS = {
+    "superuser": lambda: User.objects.create_superuser("root", "root@example.com", PASSWORD),
+    "superuser-without-email": lambda: User.objects.create_superuser("root", "", PASSWORD),
+    "staff": lambda: User.objects.create_user("desk", "desk@example.com", is_staff=True),
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.slow
+@pytest.mark.usefixtures("school")
+class TestAccountsThatAreNotSeededPeople:
+    @pytest.mark.parametrize("account", sorted(ACCOUNTS))
+    def test_the_user_checks_allow_an_account_made_outside_the_seed(self, account):
+        """createsuperuser or seed --superuser adds accounts that are nobody
+        the school seeded; the checks of seeded people leave them alone."""
+        ACCOUNTS[account]()
+        checks = [c for c in seeding.registry.site.checks if c.name.startswith("user_")]
+        assert {c.name for c in checks} == {"user_names", "user_roles"}
+        assert [c.name for c in checks if c.func(CHECK).exists()] == []
+
+
 def snapshot():
     """What a run seeded, without the primary keys, which differ between runs."""
     return {

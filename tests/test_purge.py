@@ -235,7 +235,7 @@ def test_purge_holds_the_database_lock_while_it_deletes(school, monkeypatch):
     seen = []
 
     @contextlib.contextmanager
-    def exclusive(alias):
+    def exclusive(alias, timeout=None):
         seen.append((alias, rows(User)))
         yield
         seen.append((alias, rows(User)))

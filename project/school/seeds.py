@@ -826,10 +826,21 @@ def slug_of(using, field):
     )
 
 
+def seeded_people(using):
+    """
+    The users the seed made. Accounts made otherwise, by createsuperuser or
+    seed --superuser, belong to nobody at the school: they have neither a
+    profile nor an address at the school's domain, and no rule of its
+    people applies to them.
+    """
+    profiles = Q(teacher__isnull=False) | Q(student__isnull=False) | Q(guardian__isnull=False)
+    return User.objects.using(using).filter(profiles | Q(email__endswith=f"@{EMAIL_DOMAIN}"))
+
+
 @seeding.check("usernames and emails are derived from the user's name")
 def user_names(ctx):
     base = Concat(slug_of(ctx.using, "first_name"), Value("."), slug_of(ctx.using, "last_name"))
-    users = User.objects.using(ctx.using).alias(
+    users = seeded_people(ctx.using).alias(
         base=base,
         prefix=Left("username", Length("base")),
         number=Substr("username", Length("base") + 1),
@@ -878,7 +889,7 @@ def user_roles(ctx):
         q &= Q(is_superuser=role == User.Role.ADMIN)
         q &= Q(is_staff=role not in (User.Role.STUDENT, User.Role.GUARDIAN))
         right |= q
-    return User.objects.using(ctx.using).exclude(right)
+    return seeded_people(ctx.using).exclude(right)
 
 
 @seeding.check(

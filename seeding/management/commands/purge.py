@@ -1,11 +1,12 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import DEFAULT_DB_ALIAS, connections
 
 import seeding
 from seeding.exceptions import Cancelled, SeedingError
+from seeding.management.base import SeedingCommand
 
 
-class Command(BaseCommand):
+class Command(SeedingCommand):
     help = (
         "Empties the tables that seed fills, children before parents, in one "
         "transaction. The migrations table is never touched."
@@ -67,6 +68,8 @@ class Command(BaseCommand):
         alias = options["database"]
         if alias not in connections:
             raise CommandError(f"Unknown database '{alias}'.")
+        if options["truncate"] and not connections[alias].features.can_rollback_ddl:
+            self.interrupted = "Interrupted: tables truncated before it stay empty."
         confirm = self.confirm(alias) if options["interactive"] else None
         try:
             purged = seeding.purge(
@@ -85,12 +88,12 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         if options["verbosity"] >= 2:
             for model, count in purged.items():
-                self.stdout.write(f"  {model._meta.db_table}: {count} rows")
+                self.stdout.write(f"  {model._meta.db_table}: {count:,} rows")
         if options["verbosity"] >= 1:
             rows, tables = sum(purged.values()), len(purged)
             self.stdout.write(
                 self.style.SUCCESS(
-                    f"Purged {rows} rows from {tables} tables of database '{alias}'."
+                    f"Purged {rows:,} rows from {tables} tables of database '{alias}'."
                 )
             )
 
@@ -98,9 +101,9 @@ class Command(BaseCommand):
         name = connections[alias].settings_dict["NAME"]
 
         def confirm(rows, tables):
-            answer = input(
+            answer = self.ask(
                 f"You have requested a purge of database '{alias}' ({name}).\n"
-                f"This will IRREVERSIBLY DESTROY {rows} rows in {tables} tables.\n"
+                f"This will IRREVERSIBLY DESTROY {rows:,} rows in {tables} tables.\n"
                 "Are you sure you want to do this?\n\n"
                 "    Type 'yes' to continue, or 'no' to cancel: "
             )

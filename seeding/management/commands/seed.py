@@ -4,7 +4,7 @@ import sys
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
 
@@ -13,13 +13,14 @@ from seeding import engine
 from seeding.api import count_rows_decided
 from seeding.conf import get_config
 from seeding.exceptions import PlanError, SeedingError
+from seeding.management.base import SeedingCommand, plan_refusal
 from seeding.introspection import NO_TABLE, Treatment
 from seeding.plan import build_plan, parse_counts
 from seeding.safety import refuse_production
 from seeding.skips import skip_table
 
 
-class Command(BaseCommand):
+class Command(SeedingCommand):
     help = (
         "Fill the database with realistic fake rows for every installed model, "
         "in foreign-key order, in one transaction."
@@ -141,9 +142,7 @@ class Command(BaseCommand):
                 **selection,
             )
         except PlanError as exc:
-            raise CommandError(
-                "The plan cannot run:\n  " + "\n  ".join(exc.problems)
-            ) from exc
+            raise CommandError(plan_refusal(exc.problems)) from exc
         except SeedingError as exc:
             raise CommandError(str(exc)) from exc
         if result.superuser_created is not None:
@@ -153,11 +152,9 @@ class Command(BaseCommand):
                 if result.superuser_created
                 else f"Superuser {name!r} exists already."
             )
-        inserted = result.inserted
         self.log(
             self.style.SUCCESS(
-                f"Seeded {result.rows:,} rows into {sum(1 for n in inserted.values() if n)} "
-                f"tables (seed {result.seed})."
+                f"Seeded {result.rows:,} rows into {result.tables} tables (seed {result.seed})."
             )
         )
         self.refuse_skips(result.plan.skipped, "skipped")
@@ -179,8 +176,8 @@ class Command(BaseCommand):
 
     def plan(self, alias, options, counts, selection):
         """Print the plan; raise CommandError when it cannot run."""
+        # A plan writes nothing: production may be shown its plan.
         config = get_config()
-        refuse_production(config, alias, options["allow_production"])
         seed = options["seed"]
         if seed is None:
             seed = secrets.randbelow(1_000_000)
@@ -201,7 +198,7 @@ class Command(BaseCommand):
 
     def confirm_fresh(self, alias):
         def confirm(rows, tables):
-            answer = input(
+            answer = self.ask(
                 f"--fresh deletes {rows:,} rows from {tables} tables of database "
                 f"'{alias}'. Type 'yes' to continue, or 'no' to cancel: "
             )

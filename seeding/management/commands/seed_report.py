@@ -2,11 +2,12 @@ import json
 import os
 import textwrap
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 
 from seeding.conf import get_config
 from seeding.exceptions import SeedingError
+from seeding.management.base import SeedingCommand
 from seeding.report import broken_in, build_report, to_dot, to_mermaid
 
 WIDTH = 88
@@ -19,7 +20,7 @@ def example(value):
     return str(value)
 
 
-class Command(BaseCommand):
+class Command(SeedingCommand):
     help = (
         "Reports the rows in each table, how seed treats each model, the foreign "
         "key graph, keys and rules the rows break, and the seed modules' checks. "
