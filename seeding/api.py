@@ -91,10 +91,9 @@ def seed(
         raise ConfigurationError(
             "--superuser needs SEED_PASSWORD (or SEEDING['PASSWORD']) to be set."
         )
-    if seed is None:
-        seed = secrets.randbelow(1_000_000)
-    counts = _counts(counts)
+    seed = secrets.randbelow(1_000_000) if seed is None else seed
     reporter = reporter or engine.Reporter()
+    choice = dict(only=only, exclude=exclude, top_up=top_up, strict=strict)
     # Plan under the lock, from the rows another run may just have added;
     # purge in the seed's transaction, so that a failure keeps the rows
     # fresh would have removed.
@@ -106,20 +105,8 @@ def seed(
         # Before any write, fresh's purge included: what the tables hold now
         # is what purge will keep.
         baseline.record(using, seedable(using, config))
-        purged = _fresh(using, config, only, exclude, confirm) if fresh else {}
-        if fresh:
-            reporter.purged(sum(purged.values()))
-        plan = build_plan(
-            using,
-            config,
-            seed=seed,
-            scale=scale,
-            counts=counts,
-            only=only,
-            exclude=exclude,
-            top_up=top_up,
-            strict=strict,
-        )
+        purged = _fresh(using, config, only, exclude, confirm, reporter) if fresh else {}
+        plan = build_plan(using, config, seed=seed, scale=scale, counts=_counts(counts), **choice)
         if plan.problems:
             raise PlanError(plan.problems)
         reporter.begin(plan)
@@ -218,7 +205,7 @@ def _counts(counts):
     return parse_counts(pairs)
 
 
-def _fresh(using, config, only, exclude, confirm):
+def _fresh(using, config, only, exclude, confirm, reporter):
     """Empty the tables the run will seed; return {model: rows removed}."""
     models = emptying.purge_models(using, config, only=only, exclude=exclude)
     rows = emptying.rows_to_go(using, models)
@@ -226,7 +213,9 @@ def _fresh(using, config, only, exclude, confirm):
         raise Cancelled("Seeding cancelled.")
     # MySQL's TRUNCATE commits; there DELETE stays in the transaction.
     truncate = connections[using].features.can_rollback_ddl
-    return emptying.purge(using, models, truncate=truncate)
+    purged = emptying.purge(using, models, truncate=truncate)
+    reporter.purged(sum(purged.values()))
+    return purged
 
 
 def _superuser(using, config, username):

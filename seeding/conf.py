@@ -88,60 +88,51 @@ def get_config():
         raw = {}
     if not isinstance(raw, dict):
         raise ConfigurationError(f"SEEDING must be a dict, not {type(raw).__name__}.")
-    known = {f.upper() for f in Config.__dataclass_fields__}
-    unknown = sorted(set(raw) - known)
+    unknown = sorted(set(raw) - set(PARSERS) - {"PASSWORD"})
     if unknown:
+        known = sorted([*PARSERS, "PASSWORD"])
         raise ConfigurationError(
             f"Unknown SEEDING key(s): {', '.join(unknown)}. "
-            f"Known keys: {', '.join(sorted(known))}."
+            f"Known keys: {', '.join(known)}."
         )
-    values = {}
-    if "DEFAULT_COUNT" in raw:
-        _check("DEFAULT_COUNT", raw["DEFAULT_COUNT"], int, "a whole number")
-        if raw["DEFAULT_COUNT"] < 0:
-            raise ConfigurationError("SEEDING['DEFAULT_COUNT'] must not be negative.")
-        values["default_count"] = raw["DEFAULT_COUNT"]
-    if "COUNTS" in raw:
-        values["counts"] = _counts(raw["COUNTS"])
-    if "EXCLUDE" in raw:
-        values["exclude"] = _labels("EXCLUDE", raw["EXCLUDE"])
-    # The framework's own lists stay: a project naming one more model must
-    # not start seeding content types.
-    if "REUSE" in raw:
-        values["reuse"] = REUSED + _installed("REUSE", raw["REUSE"])
-    if "SKIP" in raw:
-        values["skip"] = SKIPPED + _installed("SKIP", raw["SKIP"])
-    if "LOCALE" in raw:
-        values["locale"] = _locale(raw["LOCALE"])
-    if "OPTIONAL_RATIO" in raw:
-        ratio = raw["OPTIONAL_RATIO"]
-        _check("OPTIONAL_RATIO", ratio, (int, float), "a number between 0 and 1")
-        if not 0 <= ratio <= 1:
-            raise ConfigurationError(
-                f"SEEDING['OPTIONAL_RATIO'] must lie between 0 and 1, not {ratio}."
-            )
-        values["optional_ratio"] = float(ratio)
-    if "BATCH_SIZE" in raw:
-        _check("BATCH_SIZE", raw["BATCH_SIZE"], int, "a positive whole number")
-        if raw["BATCH_SIZE"] < 1:
-            raise ConfigurationError("SEEDING['BATCH_SIZE'] must be positive.")
-        values["batch_size"] = raw["BATCH_SIZE"]
-    password = raw.get("PASSWORD")
+    values = {
+        key.lower(): parse(raw[key])
+        for key, parse in PARSERS.items()
+        if raw.get(key) is not None
+    }
+    return Config(**values, password=_password(raw.get("PASSWORD")))
+
+
+def _default_count(count):
+    _check("DEFAULT_COUNT", count, int, "a whole number")
+    if count < 0:
+        raise ConfigurationError("SEEDING['DEFAULT_COUNT'] must not be negative.")
+    return count
+
+
+def _optional_ratio(ratio):
+    _check("OPTIONAL_RATIO", ratio, (int, float), "a number between 0 and 1")
+    if not 0 <= ratio <= 1:
+        raise ConfigurationError(
+            f"SEEDING['OPTIONAL_RATIO'] must lie between 0 and 1, not {ratio}."
+        )
+    return float(ratio)
+
+
+def _batch_size(size):
+    _check("BATCH_SIZE", size, int, "a positive whole number")
+    if size < 1:
+        raise ConfigurationError("SEEDING['BATCH_SIZE'] must be positive.")
+    return size
+
+
+def _password(password):
     if password is None:
         password = environ.Env().str("SEED_PASSWORD", default=None)
     if password is not None and not isinstance(password, str):
         # The value itself is a secret: never echo it.
         raise ConfigurationError("SEEDING['PASSWORD'] must be a string.")
-    values["password"] = password or None
-    if "PRODUCTION" in raw and raw["PRODUCTION"] is not None:
-        values["production"] = _production(raw["PRODUCTION"])
-    if "LOCK_TIMEOUT" in raw:
-        values["lock_timeout"] = _lock_timeout(raw["LOCK_TIMEOUT"])
-    if "NOW" in raw:
-        values["now"] = _moment(raw["NOW"])
-    if "CHOICES" in raw:
-        values["choices"] = _choices(raw["CHOICES"])
-    return Config(**values)
+    return password or None
 
 
 def _counts(counts):
@@ -266,3 +257,22 @@ def _moment(value):
 
 
 EARLIEST_NOW, LATEST_NOW = 1900, 9000
+
+
+#: Each SEEDING key but PASSWORD, and what validates it into a Config field
+#: of the same name in lower case. The framework's own REUSE and SKIP lists
+#: stay: a project naming one more model must not start seeding content types.
+PARSERS = {
+    "DEFAULT_COUNT": _default_count,
+    "COUNTS": _counts,
+    "EXCLUDE": lambda value: _labels("EXCLUDE", value),
+    "REUSE": lambda value: REUSED + _installed("REUSE", value),
+    "SKIP": lambda value: SKIPPED + _installed("SKIP", value),
+    "LOCALE": _locale,
+    "OPTIONAL_RATIO": _optional_ratio,
+    "BATCH_SIZE": _batch_size,
+    "PRODUCTION": _production,
+    "LOCK_TIMEOUT": _lock_timeout,
+    "NOW": _moment,
+    "CHOICES": _choices,
+}

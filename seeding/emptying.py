@@ -166,48 +166,61 @@ def purge(using, models, truncate=False):
         names = ", ".join(sorted(m._meta.label for m in dependents))
         raise PlanError([f"Purge {names} as well: their rows point into the tables."])
     connection = connections[using]
-    tables = [model._meta.db_table for model in models]
     # The rows that were there before the first seed stay (see baseline.py).
     keep = baseline.kept(using, models)
     with connection.constraint_checks_disabled():
         if truncate:
-            in_callers_transaction = connection.in_atomic_block
-            # Every table pointing into these is among them, so PostgreSQL
-            # needs no CASCADE, which would silently empty tables beyond the
-            # list. The savepoint choice is execute_sql_flush()'s own: MySQL
-            # commits a TRUNCATE, and with it any savepoint.
-            with transaction.atomic(
-                using=using, savepoint=connection.features.can_rollback_ddl
-            ):
-                if in_callers_transaction:
-                    # PostgreSQL refuses to TRUNCATE a table with deferred
-                    # checks pending from the caller's writes: run them now.
-                    connection.check_constraints(table_names=tables)
-                emptied, deleted = _truncated(models, keep)
-                removed = count_rows(using, emptied)
-                connection.ops.execute_sql_flush(
-                    connection.ops.sql_flush(
-                        no_style(),
-                        [model._meta.db_table for model in emptied],
-                        reset_sequences=True,
-                    )
-                )
-                removed.update(_delete_all_but(using, deleted))
-                _restart_ids_after(connection, list(deleted))
+            removed = _truncate(connection, models, keep)
         else:
-            removed = {}
-            with transaction.atomic(using=using), connection.cursor() as cursor:
-                for model, table in zip(models, tables):
-                    if model in keep:
-                        removed.update(_delete_all_but(using, {model: keep[model]}))
-                        continue
-                    table = connection.ops.quote_name(table)
-                    cursor.execute(f"DELETE FROM {table}")
-                    removed[model] = cursor.rowcount
+            removed = _delete(connection, models, keep)
     for model in removed:
         if model._meta.label == "contenttypes.ContentType":
             # Its cache would hand out ids of rows that are gone.
             model.objects.clear_cache()
+    return removed
+
+
+def _truncate(connection, models, keep):
+    """Empty the tables with the backend's TRUNCATE, but for the rows
+    ``keep`` names; return {model: rows removed}."""
+    using = connection.alias
+    in_callers_transaction = connection.in_atomic_block
+    # Every table pointing into these is among them, so PostgreSQL needs no
+    # CASCADE, which would silently empty tables beyond the list. The
+    # savepoint choice is execute_sql_flush()'s own: MySQL commits a
+    # TRUNCATE, and with it any savepoint.
+    with transaction.atomic(using=using, savepoint=connection.features.can_rollback_ddl):
+        if in_callers_transaction:
+            # PostgreSQL refuses to TRUNCATE a table with deferred checks
+            # pending from the caller's writes: run them now.
+            connection.check_constraints(
+                table_names=[model._meta.db_table for model in models]
+            )
+        emptied, deleted = _truncated(models, keep)
+        removed = count_rows(using, emptied)
+        connection.ops.execute_sql_flush(
+            connection.ops.sql_flush(
+                no_style(),
+                [model._meta.db_table for model in emptied],
+                reset_sequences=True,
+            )
+        )
+        removed.update(_delete_all_but(using, deleted))
+        _restart_ids_after(connection, list(deleted))
+    return removed
+
+
+def _delete(connection, models, keep):
+    """One DELETE per table, but for the rows ``keep`` names, in one
+    transaction; return {model: rows removed}."""
+    removed = {}
+    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+        for model in models:
+            if model in keep:
+                removed.update(_delete_all_but(connection.alias, {model: keep[model]}))
+                continue
+            cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")
+            removed[model] = cursor.rowcount
     return removed
 
 

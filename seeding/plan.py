@@ -164,6 +164,33 @@ def parse_counts(pairs):
 MAX_COUNT = 100_000_000
 
 
+def _check_scale(scale):
+    if not (
+        isinstance(scale, (int, float)) and 0 < scale <= 10_000 and math.isfinite(scale)
+    ):
+        raise ConfigurationError(
+            f"--scale must be a number above 0 (up to 10000), not {scale}."
+        )
+
+
+def _order(seeded, steps, seeds, skipped=None):
+    """The DependencyGraph of ``seeded``; given ``skipped``, the models of
+    cycles no key can break go there instead of raising UnbreakableCycle."""
+    after = {
+        model: [parse_labels([label]).pop() for label in seed.after]
+        for model, seed in seeds.items()
+        if seed.after
+    }
+
+    def order(models):
+        can_point_forward = lambda e: steps[e.target].count is not None  # noqa: E731
+        return DependencyGraph(models, can_point_forward, after)
+
+    if skipped is None:
+        return order(seeded)
+    return without_cycles(seeded, order, skipped)
+
+
 def build_plan(
     using,
     config,
@@ -178,12 +205,7 @@ def build_plan(
 ):
     """Return the Plan for one run; raise SeedingError for bad input. Unless
     ``strict``, the models it cannot seed are left out (``plan.skipped``)."""
-    if not (
-        isinstance(scale, (int, float)) and 0 < scale <= 10_000 and math.isfinite(scale)
-    ):
-        raise ConfigurationError(
-            f"--scale must be a number above 0 (up to 10000), not {scale}."
-        )
+    _check_scale(scale)
     registry.autodiscover()
     seeds = registry.site.seeds()
     treatments, existing = _treatments(using, config, only, exclude, seeds)
@@ -195,33 +217,13 @@ def build_plan(
     }
     steps = _steps(seeded, treatments, seeds, existing)
     _count_steps(steps, explicit, config, scale, top_up)
+    null_targets = _null_targets(using, seeded, existing)
     plan = Plan(
-        using,
-        seed,
-        scale,
-        config,
-        [],
-        treatments,
-        None,
-        existing,
-        _null_targets(using, seeded, existing),
+        using, seed, scale, config, [], treatments, None, existing, null_targets,
         top_up=top_up,
     )
-    after = {
-        model: [parse_labels([label]).pop() for label in seed.after]
-        for model, seed in seeds.items()
-        if seed.after
-    }
-
-    def order(models):
-        can_point_forward = lambda e: steps[e.target].count is not None  # noqa: E731
-        return DependencyGraph(models, can_point_forward, after)
-
     try:
-        if strict:
-            graph = order(seeded)
-        else:
-            graph = without_cycles(seeded, order, plan.skipped)
+        graph = _order(seeded, steps, seeds, None if strict else plan.skipped)
     except UnbreakableCycle as exc:
         plan.problems.append(str(exc))
         plan.steps = [steps[m] for m in seeded]

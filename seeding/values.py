@@ -462,6 +462,11 @@ def _column_for(field, context):
         return TextSearch(field, context, TEXT_SEARCH[base.__name__])
     if base.__name__.endswith("RangeField"):
         return _range(field, context)
+    return _core_column(field, context, base)
+
+
+def _core_column(field, context, base):
+    """The column of a field class of django.db.models, by its base."""
     if issubclass(base, models.BooleanField):
         return Boolean(field, context)
     if issubclass(base, (models.IntegerField, models.AutoField)):
