@@ -130,6 +130,8 @@ def time_raw(rows):
     """Insert the rows the demo seed wrote, read back beforehand, with the driver."""
     from django.db import connection, transaction
 
+    from bench_seed import insert_raw
+
     tables = []
     with connection.cursor() as cursor:
         for model in demo_models():
@@ -137,27 +139,12 @@ def time_raw(rows):
             names = ", ".join(connection.ops.quote_name(c) for c in columns)
             table = connection.ops.quote_name(model._meta.db_table)
             cursor.execute(f"SELECT {names} FROM {table}")
-            tables.append((model, names, len(columns), cursor.fetchall()))
+            tables.append((model, columns, cursor.fetchall()))
     empty([model for model, *_ in tables])
     connection.ensure_connection()
-    driver = connection.connection
-    written = 0
     started = time.perf_counter()
     with transaction.atomic(), connection.constraint_checks_disabled():
-        for model, names, width, values in tables:
-            table = connection.ops.quote_name(model._meta.db_table)
-            if connection.vendor == "postgresql":
-                with driver.cursor() as cursor:
-                    with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                        for row in values:
-                            copy.write_row(row)
-            else:
-                mark = "?" if connection.vendor == "sqlite" else "%s"
-                marks = ", ".join([mark] * width)
-                cursor = driver.cursor()
-                cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", values)
-                cursor.close()
-            written += len(values)
+        written = insert_raw(connection, tables)
     seconds = time.perf_counter() - started
     return {"seconds": seconds, "rows": written, "queries": 0}
 

@@ -617,27 +617,34 @@ def time_raw(size, counts, models, args):
     if not args.source_url:
         empty(models)
     connection.ensure_connection()
+    with Clock() as clock, transaction.atomic():
+        rows = insert_raw(connection, tables)
+    return clock, rows
+
+
+def insert_raw(connection, tables):
+    """Insert each (model, columns, rows) of ``tables`` with the bare driver:
+    COPY on PostgreSQL, ``executemany`` elsewhere; return the rows inserted."""
     driver = connection.connection
     quote = connection.ops.quote_name
-    rows = 0
-    with Clock() as clock, transaction.atomic():
-        for model, columns, values in tables:
-            table = quote(model._meta.db_table)
-            names = ", ".join(quote(c) for c in columns)
-            if connection.vendor == "postgresql":
-                with driver.cursor() as cursor:
-                    with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                        for row in values:
-                            copy.write_row(row)
-            else:
-                mark = "?" if connection.vendor == "sqlite" else "%s"
-                marks = ", ".join([mark] * len(columns))
-                sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"
-                cursor = driver.cursor()
-                cursor.executemany(sql, values)
-                cursor.close()
-            rows += len(values)
-    return clock, rows
+    inserted = 0
+    for model, columns, values in tables:
+        table = quote(model._meta.db_table)
+        names = ", ".join(quote(c) for c in columns)
+        if connection.vendor == "postgresql":
+            with driver.cursor() as cursor:
+                with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                    for row in values:
+                        copy.write_row(row)
+        else:
+            mark = "?" if connection.vendor == "sqlite" else "%s"
+            marks = ", ".join([mark] * len(columns))
+            sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"
+            cursor = driver.cursor()
+            cursor.executemany(sql, values)
+            cursor.close()
+        inserted += len(values)
+    return inserted
 
 
 class Links:
