@@ -40,6 +40,10 @@ class Relations:
         # Per self one-to-one key: the rows no key points at yet.
         self.unpointed = {}
         self.targets = {}
+        # Per table: the keys its rows hold, and per generic relation: the
+        # models and content types it may point at; read once per step.
+        self.held = {}
+        self.generic_targets = {}
         # The values self-references point at, in the rows of earlier batches.
         self.earlier = {
             field.target_field.attname: []
@@ -79,8 +83,12 @@ class Relations:
                 column = column_for(root._meta.pk, self.keys.values)
                 rng = rng_for(self.seed, self.label, "pk", offset)
                 existing = self.plan.existing.get(root, 0)
-                taken = set(self.keys.pool(root))
-                values = self.keys.distinct(column, rng, existing + offset, n, taken)
+                # The pool grows only once the step is done: one set per step.
+                if root not in self.held:
+                    self.held[root] = set(self.keys.pool(root))
+                values = self.keys.distinct(
+                    column, rng, existing + offset, n, self.held[root]
+                )
             keys[root] = list(values)
             new[root] = values
         data = {}
@@ -192,6 +200,21 @@ class Relations:
             free.append(own[i])
         return values
 
+    def _generic_targets(self, gfk, id_field):
+        """The models a generic relation may point at, and their content
+        types: the pools grow only once the step is done, so read once."""
+        if gfk.name not in self.generic_targets:
+            targets = [
+                m
+                for m in _targets_for(id_field, self.plan)
+                if m is not self.model and len(self.keys.pool(m))
+            ]
+            types = ContentType.objects.db_manager(self.using).get_for_models(
+                *targets, for_concrete_models=False
+            ) if targets else {}
+            self.generic_targets[gfk.name] = targets, types
+        return self.generic_targets[gfk.name]
+
     def _targets(self, field):
         """What a key may hold: the same for the whole step, so read once."""
         if field.attname not in self.targets:
@@ -237,20 +260,13 @@ class Relations:
     def generic(self, gfk, rng, n):
         ct_field = self.model._meta.get_field(gfk.ct_field)
         id_field = self.model._meta.get_field(gfk.fk_field)
-        targets = [
-            m
-            for m in _targets_for(id_field, self.plan)
-            if m is not self.model and len(self.keys.pool(m))
-        ]
+        targets, types = self._generic_targets(gfk, id_field)
         if not targets:
             if ct_field.null and id_field.null:
                 return {ct_field.attname: [None] * n, id_field.attname: [None] * n}
             raise SeedFailed(
                 f"{self.label}.{gfk.name}: no model with rows to point at."
             )
-        types = ContentType.objects.db_manager(self.using).get_for_models(
-            *targets, for_concrete_models=False
-        )
         as_text = not isinstance(id_field, (models.IntegerField, models.UUIDField))
         content_types, object_ids = [], []
         for _ in range(n):

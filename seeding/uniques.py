@@ -149,10 +149,7 @@ class UniqueRules:
         return [
             a
             for a in names
-            if a not in given
-            and a not in self.recipe
-            and self.table.columns.get(a) is not None
-            and self.table.columns[a].domain is None
+            if self.counts_through(a, given) and self.table.columns[a].domain is None
         ]
 
     def counts_through(self, attname, given):
