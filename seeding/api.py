@@ -13,7 +13,13 @@ from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 
 from . import baseline, emptying, engine
 from .conf import get_config
-from .exceptions import Cancelled, ConfigurationError, PlanError, PurgeFailed
+from .exceptions import (
+    Cancelled,
+    ConfigurationError,
+    PlanError,
+    PurgeFailed,
+    one_line,
+)
 from .introspection import seedable
 from .keys import tables_of
 from .plan import build_plan, parse_counts
@@ -168,10 +174,8 @@ def purge(
         )
         rows = emptying.rows_to_go(using, models)
     except DatabaseError as exc:
-        # Driver messages run over several lines; keep the error to one.
-        message = " ".join(str(exc).split())
         raise PurgeFailed(
-            f"Database '{using}' couldn't be read; has it been migrated? {message}"
+            f"Database '{using}' couldn't be read; has it been migrated? {one_line(exc)}"
         ) from exc
     if confirm is not None and not confirm(rows, len(models)):
         raise Cancelled("Purge cancelled.")
@@ -208,9 +212,11 @@ def _counts(counts):
 def _fresh(using, config, only, exclude, confirm, reporter):
     """Empty the tables the run will seed; return {model: rows removed}."""
     models = emptying.purge_models(using, config, only=only, exclude=exclude)
-    rows = emptying.rows_to_go(using, models)
-    if confirm is not None and rows and not confirm(rows, len(models)):
-        raise Cancelled("Seeding cancelled.")
+    if confirm is not None:
+        # Counted for the question only: purge() counts what it removes.
+        rows = emptying.rows_to_go(using, models)
+        if rows and not confirm(rows, len(models)):
+            raise Cancelled("Seeding cancelled.")
     # MySQL's TRUNCATE commits; there DELETE stays in the transaction.
     truncate = connections[using].features.can_rollback_ddl
     purged = emptying.purge(using, models, truncate=truncate)

@@ -39,3 +39,8 @@ class PurgeFailed(SeedingError):
 
 class Cancelled(SeedingError):
     """The caller declined to go ahead; nothing was changed."""
+
+
+def one_line(exc):
+    """Driver messages run over several lines; an error says it in one."""
+    return " ".join(str(exc).split())

@@ -34,6 +34,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Lower, Replace
 
 from . import constraints
+from .exceptions import one_line
 from .introspection import (
     generic_foreign_keys,
     multi_column_relations,
@@ -52,7 +53,7 @@ def label(model):
 
 def describe(exc):
     """An exception in one line: its class and its message."""
-    message = " ".join(str(exc).split())
+    message = one_line(exc)
     return "%s: %s" % (type(exc).__name__, message) if message else type(exc).__name__
 
 
@@ -489,7 +490,7 @@ def _database_check(using, tables, result):
         with transaction.atomic(using=using):
             connections[using].check_constraints(table_names=tables)
     except IntegrityError as exc:
-        result.message = " ".join(str(exc).split())
+        result.message = one_line(exc)
 
 
 def check_domain(using, checks, queries):

@@ -9,7 +9,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 
-from seeding.exceptions import SeedingError
+from seeding.exceptions import SeedingError, one_line
 
 #: The shell's exit status for a run stopped by Ctrl-C.
 INTERRUPTED = 130
@@ -55,8 +55,3 @@ def plan_refusal(problems):
     if len(problems) > 1:
         message += f" (and {len(problems) - 1} more problem(s); --plan lists them)"
     return message
-
-
-def one_line(exc):
-    """Driver messages run over several lines; an error says it in one."""
-    return " ".join(str(exc).split())

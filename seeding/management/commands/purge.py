@@ -2,7 +2,7 @@ from django.core.management.base import CommandError
 from django.db import DEFAULT_DB_ALIAS, connections
 
 import seeding
-from seeding.exceptions import Cancelled, SeedingError
+from seeding.exceptions import Cancelled
 from seeding.management.base import SeedingCommand
 
 
@@ -84,8 +84,6 @@ class Command(SeedingCommand):
         except Cancelled as exc:
             self.stdout.write(str(exc))
             return
-        except SeedingError as exc:
-            raise CommandError(str(exc)) from exc
         if options["verbosity"] >= 2:
             for model, count in purged.items():
                 self.stdout.write(f"  {model._meta.db_table}: {count:,} rows")

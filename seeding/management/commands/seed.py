@@ -12,7 +12,7 @@ import seeding
 from seeding import engine
 from seeding.api import count_rows_decided
 from seeding.conf import get_config
-from seeding.exceptions import PlanError, SeedingError
+from seeding.exceptions import PlanError
 from seeding.management.base import SeedingCommand, plan_refusal
 from seeding.introspection import NO_TABLE, Treatment
 from seeding.plan import build_plan, parse_counts
@@ -143,8 +143,6 @@ class Command(SeedingCommand):
             )
         except PlanError as exc:
             raise CommandError(plan_refusal(exc.problems)) from exc
-        except SeedingError as exc:
-            raise CommandError(str(exc)) from exc
         if result.superuser_created is not None:
             name = options["superuser"]
             self.log(

@@ -6,7 +6,7 @@ from django.core.management.base import CommandError
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 
 from seeding.conf import get_config
-from seeding.exceptions import SeedingError
+from seeding.exceptions import one_line
 from seeding.management.base import SeedingCommand
 from seeding.report import broken_in, build_report, to_dot, to_mermaid
 
@@ -116,12 +116,8 @@ class Command(SeedingCommand):
                 exclude=options["exclude"],
                 workers=options["jobs"],
             )
-        except SeedingError as exc:
-            raise CommandError(str(exc)) from exc
         except DatabaseError as exc:
-            # Driver messages run over several lines; keep the error to one.
-            message = " ".join(str(exc).split())
-            raise CommandError(f"Cannot read database {alias!r}: {message}") from exc
+            raise CommandError(f"Cannot read database {alias!r}: {one_line(exc)}") from exc
         if graph:
             self.write_graph_file(report.graph, graph)
         if options["format"] == "json":
