@@ -141,6 +141,18 @@ def test_a_parent_key_agrees_with_the_materialised_path():
         assert node.parent_id == (parent.pk if parent else None), path
 
 
+
+# -- JSON the application parses into objects of its own -----------------------
+
+
+def test_json_a_field_cannot_read_back_gives_way_to_the_fields_empty_value():
+    seed("shapes.Story", count=10)
+    stories = list(shapes.Story.objects.all())  # Every row loads.
+    assert len(stories) == 10
+    assert {str(story.body) for story in stories} == {"[]"}
+    assert {story.aside for story in stories} == {None}
+
+
 # -- a table a database trigger fills --------------------------------------------
 
 
