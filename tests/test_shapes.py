@@ -104,6 +104,17 @@ def test_a_tree_and_its_subclass_share_one_tree_of_unique_paths():
     assert len(set(roots)) == len(roots)
 
 
+
+def test_a_path_tree_with_a_single_root_before_the_run_keeps_it_the_only_root():
+    # A CMS's migrations make the one root every page hangs under.
+    root = shapes.Folder.add_root(label="Root")
+    seed("shapes.Folder", count=30)
+    assert list(shapes.Folder.objects.filter(depth=1)) == [root]
+    root.refresh_from_db()
+    assert root.numchild == shapes.Folder.objects.filter(depth=2).count() > 1
+    assert all(not problems for problems in shapes.Folder.find_problems())
+
+
 # -- content types that name the row's own class -------------------------------
 
 
