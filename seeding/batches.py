@@ -150,9 +150,9 @@ class Writer:
     def _column(self, attname, column, rng, offset, n):
         field = self.by_name[attname]
         if column is None:
-            if field.has_default():
-                return [field.get_default() for _ in range(n)]
-            return [None] * n
+            # What Django gives a field left unset: its default, else its
+            # empty value (NULL, or what the field class says is empty).
+            return [field.get_default() for _ in range(n)]
         if (
             isinstance(field, models.BooleanField)
             and field.has_default()

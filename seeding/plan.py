@@ -517,6 +517,7 @@ def _check_required_values(plan, step, table):
         if (
             field_.null
             or field_.has_default()
+            or (field_.blank and field_.get_default() is not None)
             or field_.name in recipe
             or field_.attname in recipe
         ):

@@ -13,6 +13,7 @@ from django.core.management import call_command
 from seeding.models import Baseline
 from project.resources.models import Room
 from tests.realshapes.models import Dosage, MenuItem
+from tests.shapes.models import Category
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -112,3 +113,18 @@ def test_rows_kept_in_a_child_table_whose_key_is_its_parents(truncate):
     assert Room.objects.count() > 1
     purge(truncate)
     assert list(Room.objects.values_list("pk", "name")) == [(room.pk, "Hall")]
+
+
+@modes
+def test_kept_rows_of_a_table_whose_rows_point_at_each_other(truncate):
+    """A tree under a migration's root: MySQL checks each deleted row's
+    children unless told not to, and TRUNCATE's own statements turn the
+    checks back on."""
+    root = Category.add_root(name="Root")
+    call_command(
+        "seed", "--seed", "4", "--no-migrate", "--only", "shapes.Category",
+        "--count", "shapes.Category=30", stdout=StringIO(),
+    )
+    assert Category.objects.filter(parent__isnull=False).exclude(parent=root).exists()
+    purge(truncate)
+    assert list(Category.objects.values_list("pk", flat=True)) == [root.pk]
