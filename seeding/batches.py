@@ -1,13 +1,15 @@
 """
 The rows of one step, a batch at a time: the recipe of a batch reads keys and
 relations (``relations``), column values, recipe values and the values a seed
-module gave, then unique rules (``uniques``) and check constraints
-(``repairs``), then one insert per table (``inserts``). The step's new keys
-and the keys left to back-fill go back to the run when it closes.
+module gave, then unique rules (``uniques``), check constraints (``repairs``)
+and the model's own clean() (``cleaning``), then one insert per table
+(``inserts``). The step's new keys and the keys left to back-fill go back to
+the run when it closes.
 """
 
 from django.db import connections, models
 
+from .cleaning import CleanChecks
 from .columns import rng_for
 from .exceptions import SeedFailed
 from .inserts import Inserts
@@ -42,6 +44,7 @@ class Writer:
             table, step, keys, plan, self.recipe, self.rules.null_allowed
         )
         self.repairs = CheckRepairs(table, self.rules, step.existing)
+        self.cleaning = CleanChecks(table, plan.using, self.recipe)
         self.inserts = Inserts(model, table.fields, connections[plan.using])
         self.password = password if model is _user_model() else None
         self.new_keys = {}
@@ -109,6 +112,7 @@ class Writer:
                 self._give(data, given, [attname])
         self.rules.settle_sets(data, n, unique, given, self.links)
         self.repairs.repair(data, n, rng("check"), given)
+        self.cleaning.check(data, n, rng("clean"), given)
         self.inserts.insert(data)
         if self.table.backfills:
             self.waiting.extend(data[self.model._meta.pk.attname])
@@ -171,6 +175,9 @@ class Writer:
                     else None
                 )
             )
+            if _outside_choices(field, empty):
+                # Choices define the domain: real rows hold one of them.
+                return values
             if empty is not None or field.null:
                 ratio = self.ratio
                 values = [v if rng.random() < ratio else empty for v in values]
@@ -191,6 +198,13 @@ class Writer:
         new_keys = {root: coalesce(parts) for root, parts in self.new_keys.items()}
         backfills = self.table.backfills
         return new_keys, [(field, self.model, self.waiting) for field in backfills]
+
+
+def _outside_choices(field, empty):
+    """Whether the field lists choices and the empty value is none of them."""
+    if not field.choices:
+        return False
+    return all(value != empty for value, _ in field.flatchoices)
 
 
 def failure(step, exc, where="rows"):
