@@ -8,8 +8,9 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db.models import F
 
-from tests.realshapes.models import Dosage, MenuItem, OracleOnly
+from tests.realshapes.models import Dosage, Meeting, MenuItem, OracleOnly, Topic
 
 ONLY = ("--only", "realshapes")
 
@@ -67,3 +68,20 @@ def test_a_disjunction_over_two_columns_holds_through_either_branch():
     assert items.filter(kind="external", page__isnull=True).exists()
     assert items.filter(kind__in=["page", "section"], url__isnull=True).exists()
     assert items.filter(page__isnull=False).exists()
+
+
+@pytest.mark.django_db
+def test_a_period_no_constraint_orders_ends_after_it_starts():
+    seed(*ONLY, "--count", "realshapes.Meeting=200")
+    meetings = Meeting.objects.all()
+    assert not meetings.filter(end__lt=F("start")).exists()
+    assert not meetings.filter(valid_until__lt=F("valid_from")).exists()
+    assert not meetings.filter(updated_at__lt=F("created_at")).exists()
+    assert meetings.filter(valid_until__isnull=False).exists()
+
+
+@pytest.mark.django_db
+def test_slugs_are_distinct_where_the_schema_lets_them_repeat():
+    seed(*ONLY, "--count", "realshapes.Topic=300")
+    slugs = [slug.casefold() for slug in Topic.objects.values_list("slug", flat=True)]
+    assert len(slugs) == len(set(slugs)) == 300
