@@ -15,7 +15,7 @@ from tests.throwaway import Project, throwaway_database
 pytestmark = pytest.mark.slow
 
 #: The packages under tests/public, one project each.
-CORPORA = ()
+CORPORA = ("events",)
 PROBLEMS = ("orphans", "dangling_generic", "duplicates", "broken_structures")
 
 
