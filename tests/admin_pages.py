@@ -31,12 +31,19 @@ def admin_pages(site, client):
         urls = [reverse(f"{prefix}_changelist"), reverse(f"{prefix}_add")]
         for pk in sample_keys(model):
             urls.append(reverse(f"{prefix}_change", args=[pk]))
-        for url in urls:
-            pages += 1
-            failure = _failure(client, url)
-            if failure:
-                failures.append(f"{opts.label} {url}: {failure}")
+        pages += len(urls)
+        failures += [f"{opts.label} {failure}" for failure in answers(client, urls)]
     return pages, failures
+
+
+def answers(client, urls):
+    """A failure per URL of ``urls`` that answered a server error."""
+    failures = []
+    for url in urls:
+        failure = _failure(client, url)
+        if failure:
+            failures.append(f"{url}: {failure}")
+    return failures
 
 
 def sample_keys(model):
@@ -72,14 +79,20 @@ def new_superuser(username="admin-pages"):
 
 def main():
     from django.contrib import admin
+
+    pages, failures = admin_pages(admin.site, superuser_client())
+    json.dump({"pages": pages, "failures": failures}, sys.stdout, indent=1)
+
+
+def superuser_client(username="admin-pages"):
+    """A test client logged in as a new superuser, ``username``."""
     from django.test import Client
     from django.test.utils import setup_test_environment
 
     setup_test_environment()  # The test client's own hooks, and 'testserver'.
     client = Client()
-    client.force_login(new_superuser())
-    pages, failures = admin_pages(admin.site, client)
-    json.dump({"pages": pages, "failures": failures}, sys.stdout, indent=1)
+    client.force_login(new_superuser(username))
+    return client
 
 
 if __name__ == "__main__":
