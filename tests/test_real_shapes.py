@@ -9,13 +9,16 @@ from io import StringIO
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.db.models import F
 
 from tests.realshapes.models import (
     Discount,
     Dosage,
+    Meeting,
     MenuItem,
     OracleOnly,
     Part,
+    Topic,
     Unjudged,
     Unpleasable,
 )
@@ -136,3 +139,20 @@ def test_plan_says_which_rows_are_checked_with_clean():
     lines = seed("--plan", *ONLY, verbosity=2).splitlines()
     noted = {lines[i - 1].split()[1] for i, line in enumerate(lines) if "clean()" in line}
     assert noted == {"realshapes.Part", "realshapes.Unjudged", "realshapes.Unpleasable"}
+
+
+@pytest.mark.django_db
+def test_a_period_no_constraint_orders_ends_after_it_starts():
+    seed(*ONLY, "--count", "realshapes.Meeting=200")
+    meetings = Meeting.objects.all()
+    assert not meetings.filter(end__lt=F("start")).exists()
+    assert not meetings.filter(valid_until__lt=F("valid_from")).exists()
+    assert not meetings.filter(updated_at__lt=F("created_at")).exists()
+    assert meetings.filter(valid_until__isnull=False).exists()
+
+
+@pytest.mark.django_db
+def test_slugs_are_distinct_where_the_schema_lets_them_repeat():
+    seed(*ONLY, "--count", "realshapes.Topic=300")
+    slugs = [slug.casefold() for slug in Topic.objects.values_list("slug", flat=True)]
+    assert len(slugs) == len(set(slugs)) == 300
