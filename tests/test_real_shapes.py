@@ -85,7 +85,12 @@ def test_a_disjunction_over_two_columns_holds_through_either_branch():
 def test_a_field_with_choices_holds_one_of_them():
     seed(*ONLY, "--count", "realshapes.Discount=200")
     assert set(Discount.objects.values_list("kind", flat=True)) == {"count", "value"}
-    assert set(Discount.objects.values_list("grade", flat=True)) == {1, 2}
+
+
+@pytest.mark.django_db
+def test_a_nullable_field_with_choices_holds_one_of_them_or_null():
+    seed(*ONLY, "--count", "realshapes.Discount=200")
+    assert set(Discount.objects.values_list("grade", flat=True)) == {1, 2, None}
 
 
 @pytest.mark.django_db
