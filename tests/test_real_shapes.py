@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.db.models import F
 
 from tests.realshapes.models import (
+    Campaign,
     Discount,
     Dosage,
     Meeting,
@@ -161,3 +162,9 @@ def test_slugs_are_distinct_where_the_schema_lets_them_repeat():
     seed(*ONLY, "--count", "realshapes.Topic=300")
     slugs = [slug.casefold() for slug in Topic.objects.values_list("slug", flat=True)]
     assert len(slugs) == len(set(slugs)) == 300
+
+
+@pytest.mark.django_db
+def test_a_status_the_schema_lists_no_choices_for_keeps_its_default():
+    seed(*ONLY, "--count", "realshapes.Campaign=50")
+    assert set(Campaign.objects.values_list("status", "state")) == {("Open", "draft")}
