@@ -6,6 +6,10 @@ module gave, then unique rules (``uniques``) and check constraints
 and the keys left to back-fill go back to the run when it closes.
 """
 
+import operator
+from itertools import repeat
+from operator import itemgetter
+
 from django.db import connections, models
 
 from .columns import rng_for
@@ -45,6 +49,8 @@ class Writer:
         self.inserts = Inserts(model, table.fields, connections[plan.using])
         self.password = password if model is _user_model() else None
         self.new_keys = {}
+        #: The columns of the batch for which every row has a given value.
+        self.whole = set()
         # The keys of the rows whose back-filled keys are NULL until later.
         self.waiting = []
         # Materialise the pools before this step adds rows to the tables
@@ -79,17 +85,19 @@ class Writer:
         for attname, (field, kind) in self.table.relations.items():
             if kind == "self":
                 continue
-            if attname in given and MISSING not in given[attname]:
-                data[attname] = list(given[attname])
+            if attname in self.whole:
+                data[attname] = given[attname]
             else:
                 data[attname] = self.links.relation(field, kind, rng(attname), n)
         for gfk in self.table.gfks:
             data.update(self.links.generic(gfk, rng(gfk.name), n))
         for attname, column in self.columns.items():
-            if attname in given and MISSING not in given[attname]:
+            if attname in self.recipe:
+                continue  # The recipe's values replace them below.
+            if attname in self.whole:
                 # Every row has the seed module's value: drawing one (and
-                # the pool it comes from) would be wasted.
-                data[attname] = list(given[attname])
+                # the pool it comes from) would be wasted. _give() copies it.
+                data[attname] = given[attname]
                 continue
             data[attname] = self._column(attname, column, rng(attname), offset, n)
         for attname in self.recipe:
@@ -118,20 +126,27 @@ class Writer:
         """{attname: values} the seed module's rows gave, MISSING where a row
         gave none, and the values that keys of earlier steps point at."""
         given = {}
-        for name in {k for row in partials for k in row}:
+        for name, values in _transposed(partials).items():
             field = self.by_name.get(name)
             if field is None:
                 raise SeedFailed(
                     f"{self.label} has no field {name!r} (from the seed module's rows())."
                 )
-            values = [row.get(name, MISSING) for row in partials]
-            if field.is_relation:
+            if field.is_relation and any(
+                issubclass(kind, models.Model) for kind in set(map(type, values))
+            ):
                 values = [v.pk if isinstance(v, models.Model) else v for v in values]
             given[field.attname] = values
         # Values that keys of earlier steps point at bind like the seed module's.
         for attname, values in self.keys.previews_of(self.model).items():
             if attname not in self.primary:
                 given[attname] = values[offset : offset + len(partials)]
+        #: The columns for which every row of the batch has a given value.
+        self.whole = {
+            attname
+            for attname, values in given.items()
+            if not any(map(operator.is_, values, repeat(MISSING)))
+        }
         return given
 
     def _give(self, data, given, attnames):
@@ -139,7 +154,7 @@ class Writer:
         for attname in attnames:
             if attname not in given:
                 continue
-            if MISSING not in given[attname]:
+            if attname in self.whole:
                 data[attname] = list(given[attname])
             else:
                 data[attname] = [
@@ -191,6 +206,24 @@ class Writer:
         new_keys = {root: coalesce(parts) for root, parts in self.new_keys.items()}
         backfills = self.table.backfills
         return new_keys, [(field, self.model, self.waiting) for field in backfills]
+
+
+def _transposed(partials):
+    """{name: the rows' values}, MISSING where a row has none: the dicts of a
+    seed module's rows as columns."""
+    names = list(partials[0])
+    if not names:
+        return {}
+    # The usual case, every row giving the same fields, a pass of C: rows of
+    # one length that all hold the first row's fields hold no others.
+    if all(map(len(names).__eq__, map(len, partials))):
+        try:
+            columns = zip(*map(itemgetter(*names, names[0]), partials))
+            return dict(zip(names, map(list, columns)))
+        except KeyError:
+            pass
+    names = {k for row in partials for k in row}
+    return {name: [row.get(name, MISSING) for row in partials] for name in names}
 
 
 def failure(step, exc, where="rows"):
