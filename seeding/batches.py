@@ -39,7 +39,9 @@ class Writer:
         self.columns = table.columns
         self.key_targets = table.key_targets
         self.recipe = self._recipe_values(plan.using)
-        self.recipe_columns = RecipeColumns(self.recipe, plan.config.locale)
+        self.recipe_columns = RecipeColumns(
+            self.recipe, plan.config.locale, plan.config.now
+        )
         self.keys = keys
         self.rules = UniqueRules(table, self.recipe, step.existing, plan.using)
         self.links = Relations(

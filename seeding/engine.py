@@ -297,10 +297,8 @@ class Run:
             source = step.seed.rows(self._context(step)) or ()
             batches = _chunks(source, self.batch_size)
         elif step.seed is not None and step.seed.for_each is not None:
-            name = step.seed.parent_link()[2].name
-            # Read before the step adds rows to the table the filter reads.
-            parents = list(step.seed.parents(self.using))
-            batches = _chunks(({name: key} for key in parents), self.batch_size)
+            source = step.seed.for_each_rows(self._context(step))
+            batches = _chunks(source, self.batch_size)
         else:
             count = step.count or 0
             batches = (
