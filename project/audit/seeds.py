@@ -11,6 +11,7 @@ import ipaddress
 from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Callable
+from itertools import compress
 from operator import itemgetter
 from typing import NamedTuple
 
@@ -123,9 +124,11 @@ def came_to_be(rng, using, model, k):
     rows = model._base_manager.using(using).exclude(**{f"{target.time}__isnull": True})
     total = rows.count()
     positions = rng.sample(range(total), min(k, total))
-    wanted = set(positions)
+    wanted = bytearray(total)
+    for i in positions:
+        wanted[i] = 1
     keys = rows.order_by("pk").values_list("pk", flat=True).iterator(chunk_size=10_000)
-    at_position = {i: pk for i, pk in enumerate(keys) if i in wanted}
+    at_position = dict(zip(sorted(positions), compress(keys, wanted)))
     chosen = [at_position[i] for i in positions]
     times = {}
     for keys in key_batches(using, chosen):

@@ -3,8 +3,9 @@ How school fees are seeded: invoices, their lines and the payments on them.
 
 An invoice's lines and payments are drawn from Randoms seeded by the
 invoice's id (invoice_lines(), invoice_payments()). InvoiceSeed draws them to
-compute the total and the status; InvoiceLineSeed and PaymentSeed draw the
-same ones again from the rows inserted, so the three always agree.
+compute the total and the status; InvoiceLineSeed draws the same lines again
+from the rows inserted, so the three always agree, and PaymentSeed takes over
+the payments InvoiceSeed kept. How each payment was made is a column draw.
 
 Fees are invoiced two weeks before each term (series FEE) and due 30 days
 later; in May, continuing students are invoiced next year's re-enrolment
@@ -33,6 +34,8 @@ from django.db.models import (
 )
 from django.db.models.functions import Abs, Cast, Coalesce
 
+from model_bakery.recipe import Recipe
+
 import seeding
 from project.school.models import Student
 from project.school.calendar import academic_years, at, current_terms
@@ -49,9 +52,6 @@ TUITION = {
     12: decimal.Decimal("1850.00"),
 }
 TRIPS = ("Natural history museum", "Theatre visit", "Outdoor centre", "Science fair")
-METHODS = ("bank_transfer", "card", "cash", "cheque")
-#: Cumulative weights, so that each draw need not add the weights up.
-METHOD_WEIGHTS = tuple(accumulate((50, 35, 10, 5)))
 #: How many payments settle an invoice in full.
 INSTALMENTS = (1, 2, 3)
 INSTALMENT_WEIGHTS = tuple(accumulate((75, 18, 7)))
@@ -68,8 +68,11 @@ HALF_CENT = Value(
 )
 
 
-def tuition(grade):
-    return next(fee for last, fee in TUITION.items() if grade <= last)
+#: Termly tuition by grade, looked up once per invoice.
+TUITION_OF = {
+    grade: next(fee for last, fee in TUITION.items() if grade <= last)
+    for grade in range(1, max(TUITION) + 1)
+}
 
 
 def invoice_random(invoice_id, draws):
@@ -90,7 +93,7 @@ def invoice_lines(invoice_id, number, grade, issued_on, terms, year_name):
         return [(f"Re-enrolment deposit {y}/{(y + 1) % 100:02d}", 1, DEPOSIT)]
     rng = invoice_random(invoice_id, LINES)
     term = term_for(issued_on, terms)[0]
-    lines = [(f"Tuition, term {term} {year_name}", 1, tuition(grade))]
+    lines = [(f"Tuition, term {term} {year_name}", 1, TUITION_OF[grade])]
     if rng.random() < 0.6:
         lines.append(
             ("School lunches (days)", rng.randint(40, 60), decimal.Decimal("4.75"))
@@ -112,7 +115,7 @@ def invoice_lines(invoice_id, number, grade, issued_on, terms, year_name):
 
 
 def invoice_payments(invoice_id, total, issued_on, now):
-    """(amount, method, paid_at) of the payments made on an invoice by now."""
+    """(amount, paid_at) of the payments made on an invoice by now."""
     rng = invoice_random(invoice_id, PAYMENTS)
     habit = rng.random()
     if habit < 0.8:
@@ -130,8 +133,7 @@ def invoice_payments(invoice_id, total, issued_on, now):
         paid_at = at(day, rng.randint(8, 19), rng.randrange(60))
         if paid_at >= now:
             break
-        method = rng.choices(METHODS, cum_weights=METHOD_WEIGHTS)[0]
-        payments.append((amount, method, paid_at))
+        payments.append((amount, paid_at))
         day += datetime.timedelta(days=rng.randint(14, 40))
     return payments
 
@@ -147,8 +149,9 @@ def invoice_status(total, paid, due_on, today):
 @seeding.register(Invoice)
 class InvoiceSeed(seeding.Seed):
     def rows(self, ctx):
-        #: {invoice: its payments}, drawn for the status and kept for
-        #: PaymentSeed, which takes them over in the same run.
+        #: {invoice: (its number, its payments)}, drawn for the status and
+        #: kept for PaymentSeed, which takes them over in the same run, in
+        #: the order of new_invoices().
         self.payments = {}
         today = ctx.now.date()
         year_name, _, year_ends_on = academic_years(ctx.now)[-1]
@@ -180,7 +183,7 @@ class InvoiceSeed(seeding.Seed):
             total = sum(quantity * price for _, quantity, price in lines)
             payments = invoice_payments(pk, total, issued_on, ctx.now)
             if payments:
-                self.payments[pk] = payments
+                self.payments[pk] = (number, payments)
             paid = sum(p[0] for p in payments)
             yield {
                 "id": pk,
@@ -227,22 +230,32 @@ class InvoiceLineSeed(seeding.Seed):
 
 @seeding.register(Payment)
 class PaymentSeed(seeding.Seed):
+    # How a payment is made has no bearing on the others: a column draw.
+    recipe = Recipe(
+        Payment,
+        method=seeding.pick(
+            ("bank_transfer", "card", "cash", "cheque"), weights=(50, 35, 10, 5)
+        ),
+    )
+
     def rows(self, ctx):
-        invoices = new_invoices(ctx, "pk", "number", "total", "issued_on")
         step = ctx.plan.step(Invoice)
-        drawn = getattr(step.seed, "payments", {}) if step else {}
-        for pk, number, total, issued_on in invoices:
-            payments = drawn.pop(pk, None)
-            if payments is None:
-                payments = invoice_payments(pk, total, issued_on, ctx.now)
-            for n, (amount, method, paid_at) in enumerate(payments, 1):
+        drawn = getattr(step.seed, "payments", None) if step else None
+        if drawn is None:
+            invoices = new_invoices(ctx, "pk", "number", "total", "issued_on")
+            drawn = {
+                pk: (number, invoice_payments(pk, total, issued_on, ctx.now))
+                for pk, number, total, issued_on in invoices
+            }
+        for pk, (number, payments) in drawn.items():
+            for n, (amount, paid_at) in enumerate(payments, 1):
                 yield {
                     "invoice": pk,
                     "amount": amount,
-                    "method": method,
                     "paid_at": paid_at,
                     "reference": f"PAY-{number}-{n}",
                 }
+        drawn.clear()  # Taken over: the memory goes with the step.
 
 
 def per_invoice(rows, amount):

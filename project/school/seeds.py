@@ -26,7 +26,6 @@ import math
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from itertools import accumulate
 
 from django.contrib.auth.models import Group, Permission
 from django.db import connections
@@ -545,7 +544,10 @@ class SubjectSeed(seeding.Seed):
 
 @seeding.register(Teacher)
 class TeacherSeed(seeding.Seed):
-    def rows(self, ctx):
+    for_each = ("school.User", {"role": User.Role.TEACHER})
+    each_fields = ("date_joined",)
+
+    def each(self, ctx, users):
         departments = dict(
             Department.objects.using(ctx.using).values_list("name", "pk")
         )
@@ -553,14 +555,9 @@ class TeacherSeed(seeding.Seed):
         weights = [DEPARTMENT_WEIGHTS.get(name, 1) for name in names]
         # One teacher for each department first, then where the work is.
         first = ctx.rng.sample(names, len(names))
-        users = ctx.rows(User, "pk", "date_joined", role=User.Role.TEACHER, teacher=None)
-        for n, (pk, joined) in enumerate(users):
+        for n, user in enumerate(users):
             name = first[n] if n < len(first) else ctx.rng.choices(names, weights)[0]
-            yield {
-                "user": pk,
-                "department": departments[name],
-                "hired_on": joined.date(),
-            }
+            yield {"department": departments[name], "hired_on": user.date_joined.date()}
 
 
 @seeding.register("school.Teacher_subjects")
@@ -601,16 +598,16 @@ class TeacherSubjectSeed(seeding.Seed):
 
 @seeding.register(Student)
 class StudentSeed(seeding.Seed):
-    def rows(self, ctx):
+    for_each = ("school.User", {"role": User.Role.STUDENT})
+    each_fields = ("date_of_birth", "date_joined")
+
+    def each(self, ctx, users):
         start = current_year_start(ctx.now)
-        rows = ctx.rows(
-            User, "pk", "date_of_birth", "date_joined", role=User.Role.STUDENT, student=None
-        )
         # Admission numbers go on from those of earlier runs.
-        for n, (pk, born, joined) in enumerate(rows, ctx.existing + 1):
+        for n, user in enumerate(users, ctx.existing + 1):
+            joined, born = user.date_joined, user.date_of_birth
             admitted = joined.year if joined.month >= 9 else joined.year - 1
             yield {
-                "user": pk,
                 "admission_number": f"{admitted}-{n:05d}",
                 "date_of_birth": born,
                 "grade_level": grade_for(born, start),
@@ -708,7 +705,6 @@ def class_letters(n):
 @seeding.register(Enrollment)
 class EnrollmentSeed(seeding.Seed):
     def rows(self, ctx):
-        using = ctx.using
         for student, (school_class, enrolled_on) in current_classes(ctx).items():
             yield {
                 "student": student,
@@ -749,33 +745,30 @@ class EnrollmentSeed(seeding.Seed):
 
 @seeding.register(Attendance)
 class AttendanceSeed(seeding.Seed):
-    STATUSES = ("present", "late", "absent", "excused")
-    #: Cumulative, so that each of the many draws need not add them up.
-    WEIGHTS = tuple(accumulate((92, 3, 3, 2)))
+    # A day's status is drawn a column at a time; rows() gives it only on
+    # the days a student spends ill in bed, which follow one another.
+    recipe = Recipe(
+        Attendance,
+        status=seeding.pick(("present", "late", "absent", "excused"), weights=(92, 3, 3, 2)),
+    )
 
     def rows(self, ctx):
         today = ctx.now.date()
         terms = [(first, last) for _, first, last in current_terms(ctx.now)]
         days = [d for d in school_days(terms, last=today) if d < today]
         days = days[-ATTENDANCE_DAYS:]
+        random = ctx.rng.random
         for student, (school_class, enrolled_on) in current_classes(ctx).items():
             ill = 0
             for day in days:
                 if day < enrolled_on:
                     continue
+                row = {"student": student, "school_class": school_class, "date": day}
                 if ill:
-                    status, ill = "absent", ill - 1
-                elif ctx.rng.random() < 0.01:
-                    # A few days in bed.
-                    status, ill = "absent", ctx.rng.randint(0, 2)
-                else:
-                    status = ctx.rng.choices(self.STATUSES, cum_weights=self.WEIGHTS)[0]
-                yield {
-                    "student": student,
-                    "school_class": school_class,
-                    "date": day,
-                    "status": status,
-                }
+                    row["status"], ill = "absent", ill - 1
+                elif random() < 0.01:
+                    row["status"], ill = "absent", ctx.rng.randint(0, 2)
+                yield row
 
 
 # Checks.
