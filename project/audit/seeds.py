@@ -18,7 +18,9 @@ from typing import NamedTuple
 from django.contrib.contenttypes.models import ContentType
 from django.db import connections
 from django.db.models import (
+    Count,
     Max,
+    Min,
     DateTimeField,
     Exists,
     ExpressionWrapper,
@@ -122,14 +124,19 @@ def came_to_be(rng, using, model, k):
     """
     target = TARGETS[model]
     rows = model._base_manager.using(using).exclude(**{f"{target.time}__isnull": True})
-    total = rows.count()
+    span = rows.aggregate(total=Count("pk"), low=Min("pk"), high=Max("pk"))
+    total, low = span["total"], span["low"]
     positions = rng.sample(range(total), min(k, total))
-    wanted = bytearray(total)
-    for i in positions:
-        wanted[i] = 1
-    keys = rows.order_by("pk").values_list("pk", flat=True).iterator(chunk_size=10_000)
-    at_position = dict(zip(sorted(positions), compress(keys, wanted)))
-    chosen = [at_position[i] for i in positions]
+    if isinstance(low, int) and span["high"] - low + 1 == total:
+        # Consecutive keys, as a run writes them: a position is an offset.
+        chosen = [low + i for i in positions]
+    else:
+        wanted = bytearray(total)
+        for i in positions:
+            wanted[i] = 1
+        keys = rows.order_by("pk").values_list("pk", flat=True)
+        at_position = dict(zip(sorted(positions), compress(keys.iterator(), wanted)))
+        chosen = [at_position[i] for i in positions]
     times = {}
     for keys in key_batches(using, chosen):
         times.update(rows.filter(pk__in=keys).values_list("pk", target.time))

@@ -3,9 +3,10 @@ How school fees are seeded: invoices, their lines and the payments on them.
 
 An invoice's lines and payments are drawn from Randoms seeded by the
 invoice's id (invoice_lines(), invoice_payments()). InvoiceSeed draws them to
-compute the total and the status; InvoiceLineSeed draws the same lines again
-from the rows inserted, so the three always agree, and PaymentSeed takes over
-the payments InvoiceSeed kept. How each payment was made is a column draw.
+compute the total and the status, and keeps the invoices in order of issue
+with their payments; InvoiceLineSeed draws the same lines again from them, so
+the three always agree, and PaymentSeed takes the payments over. How each
+payment was made is a column draw.
 
 Fees are invoiced two weeks before each term (series FEE) and due 30 days
 later; in May, continuing students are invoiced next year's re-enrolment
@@ -55,10 +56,6 @@ TRIPS = ("Natural history museum", "Theatre visit", "Outdoor centre", "Science f
 #: How many payments settle an invoice in full.
 INSTALMENTS = (1, 2, 3)
 INSTALMENT_WEIGHTS = tuple(accumulate((75, 18, 7)))
-#: The second half of the seed of an invoice's Randoms: an int seeds a Random
-#: faster than a string would, and an invoice's lines and its payments are
-#: drawn apart, so that PaymentSeed need not draw the lines first.
-LINES, PAYMENTS = 0, 1
 AMOUNT = DecimalField(max_digits=14, decimal_places=2)
 ZERO = Value(decimal.Decimal("0.00"), output_field=AMOUNT)
 #: SQLite sums decimals as floating point numbers: the checks compare amounts
@@ -75,9 +72,10 @@ TUITION_OF = {
 }
 
 
-def invoice_random(invoice_id, draws):
-    """The Random from which one invoice's lines or payments are drawn."""
-    return random.Random(invoice_id.int * 2 + draws)
+def invoice_random(invoice_id):
+    """The Random from which one invoice's lines, then its payments, are
+    drawn: an int seeds a Random faster than a string would."""
+    return random.Random(invoice_id.int)
 
 
 def term_for(issued_on, terms):
@@ -86,12 +84,11 @@ def term_for(issued_on, terms):
     return due[-1] if due else terms[0]
 
 
-def invoice_lines(invoice_id, number, grade, issued_on, terms, year_name):
+def invoice_lines(rng, number, grade, issued_on, terms, year_name):
     """(description, quantity, unit price) of an invoice's lines."""
     if number.startswith(DEPOSITS):
         y = issued_on.year
         return [(f"Re-enrolment deposit {y}/{(y + 1) % 100:02d}", 1, DEPOSIT)]
-    rng = invoice_random(invoice_id, LINES)
     term = term_for(issued_on, terms)[0]
     lines = [(f"Tuition, term {term} {year_name}", 1, TUITION_OF[grade])]
     if rng.random() < 0.6:
@@ -114,9 +111,9 @@ def invoice_lines(invoice_id, number, grade, issued_on, terms, year_name):
     return lines
 
 
-def invoice_payments(invoice_id, total, issued_on, now):
-    """(amount, paid_at) of the payments made on an invoice by now."""
-    rng = invoice_random(invoice_id, PAYMENTS)
+def invoice_payments(rng, total, issued_on, now):
+    """(amount, paid_at) of the payments made on an invoice by now, drawn
+    after its lines."""
     habit = rng.random()
     if habit < 0.8:
         # Pays in full, at once or in instalments.
@@ -149,10 +146,10 @@ def invoice_status(total, paid, due_on, today):
 @seeding.register(Invoice)
 class InvoiceSeed(seeding.Seed):
     def rows(self, ctx):
-        #: {invoice: (its number, its payments)}, drawn for the status and
-        #: kept for PaymentSeed, which takes them over in the same run, in
-        #: the order of new_invoices().
-        self.payments = {}
+        #: [(invoice, number, grade, issued on, payments)] by issue date and
+        #: number, for InvoiceLineSeed and PaymentSeed: the payments are
+        #: drawn for the status, and the rows need not be read back.
+        self.drawn = []
         today = ctx.now.date()
         year_name, _, year_ends_on = academic_years(ctx.now)[-1]
         terms = current_terms(ctx.now)
@@ -179,11 +176,11 @@ class InvoiceSeed(seeding.Seed):
             else:
                 due_on = issued_on + datetime.timedelta(days=30)
             pk = uuid.UUID(int=ctx.rng.getrandbits(128), version=4)
-            lines = invoice_lines(pk, number, grade, issued_on, terms, year_name)
+            rng = invoice_random(pk)
+            lines = invoice_lines(rng, number, grade, issued_on, terms, year_name)
             total = sum(quantity * price for _, quantity, price in lines)
-            payments = invoice_payments(pk, total, issued_on, ctx.now)
-            if payments:
-                self.payments[pk] = (number, payments)
+            payments = invoice_payments(rng, total, issued_on, ctx.now)
+            self.drawn.append((pk, number, grade, issued_on, payments))
             paid = sum(p[0] for p in payments)
             yield {
                 "id": pk,
@@ -196,6 +193,10 @@ class InvoiceSeed(seeding.Seed):
             }
 
 
+    def finish(self, ctx):
+        self.drawn = None  # Taken over: the memory goes with the run's steps.
+
+
 def numbers_taken(ctx):
     """{(series, year): the last number issued}: numbers go on from earlier runs'."""
     numbers = defaultdict(int)
@@ -205,10 +206,28 @@ def numbers_taken(ctx):
     return numbers
 
 
-def new_invoices(ctx, *fields):
-    """``fields`` of this run's invoices, by issue date and number."""
-    rows = ctx.new_rows(Invoice, "issued_on", "number", *fields)
-    return [row[2:] for row in sorted(rows)]
+def drawn_invoices(ctx):
+    """
+    (invoice, number, grade, issued on, payments) of this run's invoices, by
+    issue date and number: as InvoiceSeed drew them, or, were its step not
+    in the run, drawn again from the rows.
+    """
+    step = ctx.plan.step(Invoice)
+    drawn = getattr(step.seed, "drawn", None) if step else None
+    if drawn is not None:
+        return drawn
+    year_name = academic_years(ctx.now)[-1][0]
+    terms = current_terms(ctx.now)
+    rows = ctx.new_rows(
+        Invoice, "issued_on", "number", "pk", "student__grade_level", "total"
+    )
+    drawn = []
+    for issued_on, number, pk, grade, total in sorted(rows):
+        rng = invoice_random(pk)
+        invoice_lines(rng, number, grade, issued_on, terms, year_name)
+        payments = invoice_payments(rng, total, issued_on, ctx.now)
+        drawn.append((pk, number, grade, issued_on, payments))
+    return drawn
 
 
 @seeding.register(InvoiceLine)
@@ -216,9 +235,9 @@ class InvoiceLineSeed(seeding.Seed):
     def rows(self, ctx):
         year_name = academic_years(ctx.now)[-1][0]
         terms = current_terms(ctx.now)
-        invoices = new_invoices(ctx, "pk", "number", "issued_on", "student__grade_level")
-        for pk, number, issued_on, grade in invoices:
-            lines = invoice_lines(pk, number, grade, issued_on, terms, year_name)
+        for pk, number, grade, issued_on, _ in drawn_invoices(ctx):
+            rng = invoice_random(pk)
+            lines = invoice_lines(rng, number, grade, issued_on, terms, year_name)
             for description, quantity, unit_price in lines:
                 yield {
                     "invoice": pk,
@@ -239,15 +258,7 @@ class PaymentSeed(seeding.Seed):
     )
 
     def rows(self, ctx):
-        step = ctx.plan.step(Invoice)
-        drawn = getattr(step.seed, "payments", None) if step else None
-        if drawn is None:
-            invoices = new_invoices(ctx, "pk", "number", "total", "issued_on")
-            drawn = {
-                pk: (number, invoice_payments(pk, total, issued_on, ctx.now))
-                for pk, number, total, issued_on in invoices
-            }
-        for pk, (number, payments) in drawn.items():
+        for pk, number, _, _, payments in drawn_invoices(ctx):
             for n, (amount, paid_at) in enumerate(payments, 1):
                 yield {
                     "invoice": pk,
@@ -255,7 +266,6 @@ class PaymentSeed(seeding.Seed):
                     "paid_at": paid_at,
                     "reference": f"PAY-{number}-{n}",
                 }
-        drawn.clear()  # Taken over: the memory goes with the step.
 
 
 def per_invoice(rows, amount):
