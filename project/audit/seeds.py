@@ -41,7 +41,7 @@ from project.messaging.models import Conversation, Message
 from project.resources.models import Booking, Equipment, Room
 from project.school.models import Student, User
 from project.school.calendar import at
-from project.school.seeds import key_batches
+from project.school.queries import key_batches
 
 from .models import AuditLog
 

@@ -15,7 +15,8 @@ from django.db.models import Avg, Count, Exists, F, Max, Min, OuterRef, Q
 import seeding
 from project.school.models import Enrollment, SchoolClass, Student, Subject, Term
 from project.school.calendar import school_days
-from project.school.seeds import current_classes, grades_of
+from project.school.queries import current_classes
+from project.school.reference import grades_of
 
 from .models import Exam, ExamResult
 

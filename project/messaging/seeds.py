@@ -23,7 +23,8 @@ from model_bakery.recipe import Recipe
 import seeding
 from project.school.models import User
 from project.school.calendar import current_year_start, grade_for
-from project.school.seeds import households, key_batches
+from project.school.people import households
+from project.school.queries import key_batches
 
 from .models import Conversation, Message, Participant
 

@@ -19,7 +19,8 @@ from model_bakery.recipe import Recipe
 import seeding
 from project.school.models import User
 from project.school.calendar import at, current_terms, school_days
-from project.school.seeds import class_letters, values_where
+from project.school.queries import values_where
+from project.school.reference import class_letters
 
 from .models import Booking, Equipment, Resource, Room
 
