@@ -19,12 +19,13 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connections
 from django.db.models import (
     Count,
-    Max,
-    Min,
     DateTimeField,
     Exists,
     ExpressionWrapper,
     F,
+    IntegerField,
+    Max,
+    Min,
     OuterRef,
     Q,
     UUIDField,
@@ -124,10 +125,14 @@ def came_to_be(rng, using, model, k):
     """
     target = TARGETS[model]
     rows = model._base_manager.using(using).exclude(**{f"{target.time}__isnull": True})
-    span = rows.aggregate(total=Count("pk"), low=Min("pk"), high=Max("pk"))
-    total, low = span["total"], span["low"]
+    whole = isinstance(model._meta.pk, IntegerField)
+    # PostgreSQL has no MIN() of UUIDs: the bounds are asked of numbers only.
+    span = rows.aggregate(
+        total=Count("pk"), **({"low": Min("pk"), "high": Max("pk")} if whole else {})
+    )
+    total, low = span["total"], span.get("low")
     positions = rng.sample(range(total), min(k, total))
-    if isinstance(low, int) and span["high"] - low + 1 == total:
+    if low is not None and span["high"] - low + 1 == total:
         # Consecutive keys, as a run writes them: a position is an offset.
         chosen = [low + i for i in positions]
     else:
