@@ -1,9 +1,10 @@
 """
 The rows of one step, a batch at a time: the recipe of a batch reads keys and
 relations (``relations``), column values, recipe values and the values a seed
-module gave, then unique rules (``uniques``) and check constraints
-(``repairs``), then one insert per table (``inserts``). The step's new keys
-and the keys left to back-fill go back to the run when it closes.
+module gave, then unique rules (``uniques``), check constraints (``repairs``)
+and the model's own clean() (``cleaning``), then one insert per table
+(``inserts``). The step's new keys and the keys left to back-fill go back to
+the run when it closes.
 """
 
 import operator
@@ -12,6 +13,7 @@ from operator import itemgetter
 
 from django.db import connections, models
 
+from .cleaning import CleanChecks
 from .columns import rng_for
 from .exceptions import SeedFailed
 from .inserts import Inserts
@@ -48,6 +50,7 @@ class Writer:
             table, step, keys, plan, self.recipe, self.rules.null_allowed
         )
         self.repairs = CheckRepairs(table, self.rules, step.existing)
+        self.cleaning = CleanChecks(table, plan.using, self.recipe)
         self.inserts = Inserts(model, table.fields, connections[plan.using])
         self.password = password if model is _user_model() else None
         self.new_keys = {}
@@ -119,6 +122,7 @@ class Writer:
                 self._give(data, given, [attname])
         self.rules.settle_sets(data, n, unique, given, self.links)
         self.repairs.repair(data, n, rng("check"), given)
+        self.cleaning.check(data, n, rng("clean"), given)
         self.inserts.insert(data)
         if self.table.backfills:
             self.waiting.extend(data[self.model._meta.pk.attname])
@@ -167,9 +171,9 @@ class Writer:
     def _column(self, attname, column, rng, offset, n):
         field = self.by_name[attname]
         if column is None:
-            if field.has_default():
-                return [field.get_default() for _ in range(n)]
-            return [None] * n
+            # What Django gives a field left unset: its default, else its
+            # empty value (NULL, or what the field class says is empty).
+            return [field.get_default() for _ in range(n)]
         if (
             isinstance(field, models.BooleanField)
             and field.has_default()
@@ -188,6 +192,9 @@ class Writer:
                     else None
                 )
             )
+            if _outside_choices(field, empty):
+                # Choices define the domain: real rows hold one of them.
+                return values
             if empty is not None or field.null:
                 ratio = self.ratio
                 values = [v if rng.random() < ratio else empty for v in values]
@@ -226,6 +233,13 @@ def _transposed(partials):
             pass
     names = {k for row in partials for k in row}
     return {name: [row.get(name, MISSING) for row in partials] for name in names}
+
+
+def _outside_choices(field, empty):
+    """Whether the field lists choices and the empty value is none of them."""
+    if not field.choices:
+        return False
+    return all(value != empty for value, _ in field.flatchoices)
 
 
 def failure(step, exc, where="rows"):

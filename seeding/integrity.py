@@ -41,7 +41,6 @@ from .introspection import (
     stored_on,
     through_owner,
 )
-from .registry import CheckContext
 
 #: Example primary keys or values given for a broken rule.
 EXAMPLES = 5
@@ -493,20 +492,21 @@ def _database_check(using, tables, result):
         result.message = one_line(exc)
 
 
-def check_domain(using, checks, queries):
+def check_domain(ctx, checks, queries):
     """
     Return a CheckResult per domain check, filled in by the calls appended
-    to ``queries``; a check that raises is that check's error.
+    to ``queries``; a check that raises is that check's error. ``ctx`` is the
+    CheckContext every check receives.
     """
     results = [CheckResult(check) for check in checks]
-    queries += [partial(_run_check, using, result) for result in results]
+    queries += [partial(_run_check, ctx, result) for result in results]
     return results
 
 
-def _run_check(using, result):
+def _run_check(ctx, result):
     try:
-        with transaction.atomic(using=using):
-            _tally(result, result.check.func(CheckContext.of(using)))
+        with transaction.atomic(using=ctx.using):
+            _tally(result, result.check.func(ctx))
     except Exception as exc:
         result.rows, result.examples = None, []
         result.error = describe(exc)

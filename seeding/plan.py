@@ -21,6 +21,7 @@ from .introspection import (
     parse_labels,
     through_owner,
 )
+from .cleaning import overrides_clean
 from .columns import ValueContext
 from .keys import is_auto
 from .seedchecks import counted_by, seed_module_problems
@@ -313,6 +314,8 @@ def _count_steps(steps, explicit, config, scale, top_up):
         if top_up and step.count is not None:
             step.count = max(0, step.count - step.existing)
         _describe_structures(step)
+        if overrides_clean(model):
+            step.notes.append("rows checked with the model's clean()")
 
 
 def _settle_counts(plan, explicit, seeds):
@@ -517,6 +520,7 @@ def _check_required_values(plan, step, table):
         if (
             field_.null
             or field_.has_default()
+            or (field_.blank and field_.get_default() is not None)
             or field_.name in recipe
             or field_.attname in recipe
         ):

@@ -171,7 +171,8 @@ def build_report(using, config, only=(), exclude=(), registry=None, workers=1):
     present = [t.model for t in tables if t.rows is not None]
     queries = []
     integrity = check_integrity(using, present, queries)
-    checks = check_domain(using, checks_in_scope(registry.checks, scope), queries)
+    ctx = registries.CheckContext(using, config.now)
+    checks = check_domain(ctx, checks_in_scope(registry.checks, scope), queries)
     run_queries(using, queries, workers)
     return Report(
         using=using,

@@ -162,13 +162,9 @@ class MaterialisedPath(Forest):
 
     def values(self, using, count, seed):
         model = self.model
-        roots = (
-            tree_table(model, "path")
-            ._base_manager.using(using)
-            .filter(depth=1)
-            .values_list("path", flat=True)
-        )
-        first = max((model._str2int(p) for p in roots), default=0)
+        self.top = single_root(model, using)
+        under, first = self.top or (None, top_step(model, using, 1, ""))
+        depth = 1 if under is None else under.depth + 1
         most = len(model.alphabet) ** model.steplen - 1
 
         def nodes():
@@ -177,26 +173,61 @@ class MaterialisedPath(Forest):
                 if node.parent is None:
                     if first + tree > most:
                         raise ValueError(
-                            f"more than {most} root nodes do not fit a path step "
-                            f"of {model.steplen} characters"
+                            f"more than {most} nodes at depth {depth} do not "
+                            f"fit a path step of {model.steplen} characters"
                         )
-                    node.path = model._get_path(None, 1, first + tree)
+                    base = None if under is None else under.path
+                    node.path = model._get_path(base, depth, first + tree)
                 else:
                     node.path = model._get_path(
-                        node.parent.path, node.depth, node.step
+                        node.parent.path, node.depth + depth - 1, node.step
                     )
                 yield node
 
         paths, depths, children = itertools.tee(nodes(), 3)
         return {
             "path": (n.path for n in paths),
-            "depth": (n.depth for n in depths),
+            "depth": (n.depth + depth - 1 for n in depths),
             "numchild": (len(n.kids) for n in children),
         }
 
     def finish(self, using):
         if self.parent is not None:
             parents_from_paths(self.parent, using)
+        if getattr(self, "top", None):
+            root = self.top[0]
+            table = tree_table(self.model, "path")
+            children = table._base_manager.using(using).filter(
+                depth=root.depth + 1, path__startswith=root.path
+            )
+            field = table._meta.get_field("numchild")
+            update_rows(connections[using], field, [(children.count(), root.pk)])
+
+
+def single_root(model, using):
+    """
+    (root, last step among its children) when the tree's table holds exactly
+    one root before the run, else None. A tree that comes with a single root
+    (a CMS's page or collection tree, made by its migrations) is read by an
+    application that expects every node under it: the new trees hang there.
+    """
+    table = tree_table(model, "path")
+    roots = list(table._base_manager.using(using).filter(depth=1)[:2])
+    if len(roots) != 1:
+        return None
+    (root,) = roots
+    return root, top_step(model, using, 2, root.path)
+
+
+def top_step(model, using, depth, prefix):
+    """The largest step of the paths at ``depth`` under ``prefix``, 0 if none."""
+    paths = (
+        tree_table(model, "path")
+        ._base_manager.using(using)
+        .filter(depth=depth, path__startswith=prefix)
+        .values_list("path", flat=True)
+    )
+    return max((model._str2int(p[-model.steplen :]) for p in paths), default=0)
 
 
 def parent_key(model):

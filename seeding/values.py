@@ -429,12 +429,14 @@ def column_for(field, context):
     if column is None or type(field).__module__.startswith("django."):
         return column
     # A custom field may accept fewer values than the built-in it extends
-    # (a JSONField that takes only lists): probe one before trusting it. The
+    # (a JSONField that takes only lists), on the way in or when the row is
+    # read back (JSON parsed into blocks): probe one before trusting it. The
     # probe is a column of its own: sampling draws a text column's pool, and
     # the plan asks before the rows, which size the pool, are known.
-    probe = _column_for(field, context)
+    probe = _column_for(field, context).sample(random.Random(0), 1)[0]
     try:
-        field.get_db_prep_save(probe.sample(random.Random(0), 1)[0], context.connection)
+        field.get_db_prep_save(probe, context.connection)
+        field.to_python(probe)
     except (ValidationError, TypeError, ValueError):
         return None
     return column

@@ -4,7 +4,10 @@ change page as a superuser, and say which answered a server error.
 
 Used in process by tests/test_admin_pages.py and, under another project's
 settings, as ``python -m tests.admin_pages``, which logs in as a new
-superuser and prints the result for the default admin site as JSON.
+superuser and prints the result for the default admin site as JSON, with
+the pages the setting ``EXTRA_PAGES`` names, if any: the dotted path of a
+function returning more URLs to request (an application's own admin, its
+site), read once the database holds the rows they show.
 """
 
 import json
@@ -59,6 +62,21 @@ def _failure(client, url):
     return None
 
 
+def extra_pages(client):
+    """(pages requested, [failure]) for the URLs ``settings.EXTRA_PAGES`` lists."""
+    from django.conf import settings
+    from django.utils.module_loading import import_string
+
+    if not getattr(settings, "EXTRA_PAGES", None):
+        return 0, []
+    try:
+        urls = import_string(settings.EXTRA_PAGES)()
+    except Exception as exc:  # Rows the pages cannot even be listed from.
+        return 1, [f"{settings.EXTRA_PAGES}: {type(exc).__name__}: {str(exc)[:300]}"]
+    failures = [f"{url}: {failure}" for url in urls if (failure := _failure(client, url))]
+    return len(urls), failures
+
+
 def new_superuser(username="admin-pages"):
     """A superuser of a name no seeded row holds, whatever the user model."""
     from django.contrib.auth import get_user_model
@@ -79,6 +97,8 @@ def main():
     client = Client()
     client.force_login(new_superuser())
     pages, failures = admin_pages(admin.site, client)
+    more, more_failures = extra_pages(client)
+    pages, failures = pages + more, failures + more_failures
     json.dump({"pages": pages, "failures": failures}, sys.stdout, indent=1)
 
 

@@ -7,9 +7,18 @@ import json
 from io import StringIO
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
-from tests.realshapes.models import Dosage, MenuItem, OracleOnly
+from tests.realshapes.models import (
+    Discount,
+    Dosage,
+    MenuItem,
+    OracleOnly,
+    Part,
+    Unjudged,
+    Unpleasable,
+)
 
 ONLY = ("--only", "realshapes")
 
@@ -67,3 +76,63 @@ def test_a_disjunction_over_two_columns_holds_through_either_branch():
     assert items.filter(kind="external", page__isnull=True).exists()
     assert items.filter(kind__in=["page", "section"], url__isnull=True).exists()
     assert items.filter(page__isnull=False).exists()
+
+
+@pytest.mark.django_db
+def test_a_field_with_choices_holds_one_of_them():
+    seed(*ONLY, "--count", "realshapes.Discount=200")
+    assert set(Discount.objects.values_list("kind", flat=True)) == {"count", "value"}
+    assert set(Discount.objects.values_list("grade", flat=True)) == {1, 2}
+
+
+@pytest.mark.django_db
+def test_a_field_whose_choices_list_the_empty_value_may_be_empty():
+    seed(*ONLY, "--count", "realshapes.Discount=200")
+    assert set(Discount.objects.values_list("scope", flat=True)) == {"", "local"}
+
+
+def clean_failures(model):
+    failures = []
+    for row in model.objects.order_by("pk"):
+        try:
+            row.clean()
+        except ValidationError as exc:
+            failures.append((row.pk, exc.messages))
+    return failures
+
+
+@pytest.mark.django_db
+def test_rows_are_written_as_the_models_clean_accepts_them():
+    seed(*ONLY, "--count", "realshapes.Part=300")
+    assert clean_failures(Part) == []
+    parts = Part.objects.all()
+    assert {p.structure for p in parts} == {"standalone", "parent", "child"}
+    assert parts.filter(kit=True).exists() and parts.filter(kit=False).exists()
+    assert len({p.name for p in parts}) > 100
+
+
+@pytest.mark.django_db
+def test_rows_checked_with_clean_are_the_same_for_the_same_seed():
+    seed(*ONLY, "--count", "realshapes.Part=100")
+    first = list(Part.objects.order_by("pk").values())
+    seed(*ONLY, "--count", "realshapes.Part=100", "--fresh")
+    assert list(Part.objects.order_by("pk").values()) == first
+
+
+@pytest.mark.django_db
+def test_a_clean_that_cannot_judge_an_unsaved_row_lets_it_through():
+    seed(*ONLY, "--count", "realshapes.Unjudged=10")
+    assert Unjudged.objects.count() == 10
+
+
+@pytest.mark.django_db
+def test_rows_no_value_can_make_clean_accept_are_written_as_drawn():
+    seed(*ONLY, "--count", "realshapes.Unpleasable=10")
+    assert Unpleasable.objects.count() == 10
+
+
+@pytest.mark.django_db
+def test_plan_says_which_rows_are_checked_with_clean():
+    lines = seed("--plan", *ONLY, verbosity=2).splitlines()
+    noted = {lines[i - 1].split()[1] for i, line in enumerate(lines) if "clean()" in line}
+    assert noted == {"realshapes.Part", "realshapes.Unjudged", "realshapes.Unpleasable"}

@@ -104,6 +104,17 @@ def test_a_tree_and_its_subclass_share_one_tree_of_unique_paths():
     assert len(set(roots)) == len(roots)
 
 
+
+def test_a_path_tree_with_a_single_root_before_the_run_keeps_it_the_only_root():
+    # A CMS's migrations make the one root every page hangs under.
+    root = shapes.Folder.add_root(label="Root")
+    seed("shapes.Folder", count=30)
+    assert list(shapes.Folder.objects.filter(depth=1)) == [root]
+    root.refresh_from_db()
+    assert root.numchild == shapes.Folder.objects.filter(depth=2).count() > 1
+    assert all(not problems for problems in shapes.Folder.find_problems())
+
+
 # -- content types that name the row's own class -------------------------------
 
 
@@ -139,6 +150,18 @@ def test_a_parent_key_agrees_with_the_materialised_path():
     for path, node in nodes.items():
         parent = nodes.get(path[: -shapes.Category.steplen])
         assert node.parent_id == (parent.pk if parent else None), path
+
+
+
+# -- JSON the application parses into objects of its own -----------------------
+
+
+def test_json_a_field_cannot_read_back_gives_way_to_the_fields_empty_value():
+    seed("shapes.Story", count=10)
+    stories = list(shapes.Story.objects.all())  # Every row loads.
+    assert len(stories) == 10
+    assert {str(story.body) for story in stories} == {"[]"}
+    assert {story.aside for story in stories} == {None}
 
 
 # -- a table a database trigger fills --------------------------------------------

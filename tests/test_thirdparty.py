@@ -1,136 +1,43 @@
 """
 seed and purge on the demo project plus a wide set of third-party apps
-(tests/thirdparty/settings.py), with zero configuration.
-
-Each command runs in a subprocess under those settings, against a throwaway
-database: a SQLite file, or a database of its own on the PostgreSQL or
-MariaDB server that DATABASE_URL names. The main test database is never
-touched. tests/thirdparty/census.py reads what the database holds.
+(tests/thirdparty/settings.py), with zero configuration, on a throwaway
+database (tests/throwaway.py). tests/thirdparty/census.py reads what the
+database holds.
 """
 
-import json
-import os
-import subprocess
-import sys
-from pathlib import Path
-from urllib.parse import urlsplit
-
-import environ
 import pytest
 
 from tests.thirdparty.census import FRAMEWORK
+from tests.throwaway import Project, throwaway_database
 
 pytestmark = pytest.mark.slow
 
-ROOT = Path(__file__).resolve().parent.parent
 SETTINGS = "tests.thirdparty.settings"
-#: URL schemes of the servers on which the test creates a database of its own.
-SERVERS = ("postgres", "postgresql", "mysql")
-
-
-def server_connection(url):
-    """An autocommit connection to the server of ``url``, outside any database."""
-    config = environ.Env.db_url_config(url)
-    login = {
-        "host": config["HOST"],
-        "port": int(config["PORT"]) if config["PORT"] else None,
-        "user": config["USER"],
-        "password": config["PASSWORD"],
-    }
-    login = {key: value for key, value in login.items() if value}
-    if "postgresql" in config["ENGINE"]:
-        import psycopg
-
-        return psycopg.connect(dbname="postgres", autocommit=True, **login)
-    import pymysql
-
-    return pymysql.connect(autocommit=True, **login)
-
-
-def execute(url, *statements):
-    with server_connection(url) as connection:
-        for sql in statements:
-            connection.cursor().execute(sql)
-
-
-def create_database(url, name):
-    """Create database ``name`` on the server of ``url``; return its URL."""
-    execute(url, drop_statement(url, name))
-    if urlsplit(url).scheme == "mysql":
-        execute(url, f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4")
-    else:
-        execute(url, f'CREATE DATABASE "{name}"')
-    return urlsplit(url)._replace(path=f"/{name}").geturl()
-
-
-def drop_statement(url, name):
-    quoted = f"`{name}`" if urlsplit(url).scheme == "mysql" else f'"{name}"'
-    return f"DROP DATABASE IF EXISTS {quoted}"
 
 
 @pytest.fixture(scope="module")
-def database(tmp_path_factory):
-    """The URL of an empty database beside the session's, dropped afterwards."""
-    url = os.environ.get("DATABASE_URL", "")
-    if urlsplit(url).scheme not in SERVERS:
-        path = tmp_path_factory.mktemp("thirdparty") / "db.sqlite3"
-        # A throwaway file needs no fsync: it halves the time migrate takes.
-        yield f"sqlite:///{path}?init_command=PRAGMA%20synchronous%3DOFF"
-        return
-    name = f"seeding_thirdparty_{os.getpid()}"
-    try:
-        throwaway = create_database(url, name)
-    except Exception as exc:
-        pytest.skip(f"cannot create database {name} beside DATABASE_URL's: {exc}")
-    yield throwaway
-    execute(url, drop_statement(url, name))
-
-
-def run(database, *args):
-    """Run python with ``args`` under the third-party settings."""
-    env = {**os.environ, "DATABASE_URL": database, "DJANGO_SETTINGS_MODULE": SETTINGS}
-    return subprocess.run(
-        [sys.executable, *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-
-
-def manage(database, *args):
-    done = run(database, "manage.py", *args)
-    return done.returncode, done.stderr[-3000:]
-
-
-def seed(database, *args):
-    return manage(database, "seed", "--seed", "5", "--noinput", *args)
-
-
-def census(database):
-    done = run(database, "-m", "tests.thirdparty.census")
-    assert done.returncode == 0, done.stderr[-3000:]
-    return json.loads(done.stdout)
+def project(tmp_path_factory):
+    with throwaway_database(tmp_path_factory, "thirdparty") as url:
+        yield Project(SETTINGS, url)
 
 
 @pytest.fixture(scope="module")
-def migrated(database):
-    returncode, errors = manage(database, "migrate", "--noinput", "-v", "0")
+def migrated(project):
+    returncode, errors = project.manage("migrate", "--noinput", "-v", "0")
     assert returncode == 0, errors
-    return database
+    return project
 
 
 @pytest.fixture(scope="module")
 def migrated_census(migrated):
     """What migrate left: rows some apps create (guardian's anonymous user)."""
-    return census(migrated)
+    return migrated.census()
 
 
 @pytest.fixture(scope="module")
 def seeded(migrated, migrated_census):
     """seed, without a single option, on the freshly migrated database."""
-    return seed(migrated)
+    return migrated.seed()
 
 
 @pytest.fixture(scope="module")
@@ -138,14 +45,14 @@ def seeded_census(migrated, seeded):
     returncode, errors = seeded
     if returncode:
         pytest.fail(f"seed failed:\n{errors}")
-    return census(migrated)
+    return migrated.census()
 
 
 @pytest.fixture(scope="module")
 def purged_census(migrated, seeded_census):
-    returncode, errors = manage(migrated, "purge", "--truncate", "--noinput")
+    returncode, errors = migrated.manage("purge", "--truncate", "--noinput")
     assert returncode == 0, errors
-    return census(migrated)
+    return migrated.census()
 
 
 def test_installs_a_wide_set_of_third_party_apps(seeded_census):
@@ -191,7 +98,7 @@ def test_no_unique_rule_is_broken(seeded_census):
 
 
 def test_plan_says_which_library_keeps_which_fields(migrated):
-    done = run(migrated, "manage.py", "seed", "--plan", "--only", "thirdparty")
+    done = migrated.run("manage.py", "seed", "--plan", "--only", "thirdparty")
     assert done.returncode == 0, done.stderr[-3000:]
     for line in (
         "django-mptt: lft, rght, tree_id, level rebuilt from the parent key",
@@ -214,17 +121,14 @@ def test_every_admin_page_answers_on_the_seeded_project(migrated, seeded_census)
     """As a superuser, every changelist, add page and change page of the
     admin, the libraries' own ModelAdmins included, answers without a
     server error (tests/admin_pages.py)."""
-    done = run(migrated, "-m", "tests.admin_pages")
-    assert done.returncode == 0, done.stderr[-3000:]
-    pages = json.loads(done.stdout)
-    assert pages["failures"] == []
+    assert migrated.admin_pages()["failures"] == []
 
 
 def test_a_second_seed_grows_the_trees_and_orderings_validly(migrated, seeded_census):
     """Rows seeded onto existing trees and orderings follow the rows there."""
-    returncode, errors = seed(migrated, "--only", "thirdparty")
+    returncode, errors = migrated.seed("--only", "thirdparty")
     assert returncode == 0, errors
-    after = census(migrated)
+    after = migrated.census()
     assert after["rows"]["thirdparty.Shelf"] > seeded_census["rows"]["thirdparty.Shelf"]
     assert (after["broken_structures"], after["duplicates"]) == ([], [])
 
@@ -242,9 +146,9 @@ def test_purge_truncate_leaves_what_migrate_created(migrated_census, purged_cens
 
 def test_seed_after_purge_fills_every_table_again(migrated, purged_census):
     """A purged database seeds again, with no orphan, dangling or duplicate."""
-    returncode, errors = seed(migrated)
+    returncode, errors = migrated.seed()
     assert returncode == 0, errors
-    after = census(migrated)
+    after = migrated.census()
     problems = (
         "empty",
         "orphans",

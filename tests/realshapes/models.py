@@ -2,6 +2,7 @@
 Shapes seen on real projects that once stopped a whole seed, one model per case.
 """
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
@@ -50,3 +51,57 @@ class MenuItem(models.Model):
                 name="realshapes_menuitem_kind",
             ),
         ]
+
+
+class Discount(models.Model):
+    """Choices that define the domain: blank only where the choices list it."""
+
+    kind = models.CharField(
+        max_length=10, blank=True, choices=[("count", "Count"), ("value", "Value")]
+    )
+    grade = models.IntegerField(null=True, blank=True, choices=[(1, "One"), (2, "Two")])
+    scope = models.CharField(
+        max_length=10, blank=True, choices=[("", "Anywhere"), ("local", "Local")]
+    )
+
+
+class Part(models.Model):
+    """Invariants kept by clean(), not the schema: a child part has a parent
+    part, any other has no parent; only a kit has a price."""
+
+    structure = models.CharField(
+        max_length=10,
+        choices=[("standalone", "Standalone"), ("parent", "Parent"), ("child", "Child")],
+    )
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE)
+    kit = models.BooleanField()
+    price = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
+    name = models.CharField(max_length=40, blank=True)
+
+    def clean(self):
+        if self.structure == "child":
+            if self.parent_id is None or self.parent.structure != "parent":
+                raise ValidationError("A child part needs a parent part.")
+        elif self.parent_id is not None:
+            raise ValidationError("Only a child part has a parent.")
+        if self.kit != (self.price is not None):
+            raise ValidationError("A kit has a price, and only a kit.")
+
+
+class Unjudged(models.Model):
+    """A clean() that cannot judge an unsaved row: it reads what is saved."""
+
+    label = models.CharField(max_length=20)
+
+    def clean(self):
+        if not Unjudged.objects.filter(pk=self.pk).exists():
+            raise LookupError("not saved yet")
+
+
+class Unpleasable(models.Model):
+    """A clean() that rejects every row whatever it holds."""
+
+    label = models.CharField(max_length=20)
+
+    def clean(self):
+        raise ValidationError("Never valid.")

@@ -190,3 +190,32 @@ class Plugin(models.Model):
     plugin_type = models.CharField(max_length=50)
     attachment = models.FileField(upload_to="attachments/%Y")
     picture = models.ImageField(upload_to="pictures", blank=True)
+
+
+# -- JSON the application parses into objects of its own -------------------------
+
+
+class Blocks(models.JSONField):
+    """A list of typed blocks, as a CMS's stream field reads its JSON: any
+    other JSON passes the database but breaks every page that loads the row."""
+
+    def to_python(self, value):
+        if not isinstance(value, list) or not all(
+            isinstance(block, dict) and "type" in block for block in value
+        ):
+            raise TypeError(f"Cannot handle {value!r} as a list of blocks")
+        return value
+
+    def from_db_value(self, value, expression, connection):
+        value = super().from_db_value(value, expression, connection)
+        return value if value is None else self.to_python(value)
+
+    def get_default(self):
+        # No blocks, rather than NULL, when the field declares no default.
+        return super().get_default() if self.has_default() or self.null else []
+
+
+class Story(models.Model):
+    title = models.CharField(max_length=60)
+    body = Blocks(blank=True)
+    aside = Blocks(blank=True, null=True)

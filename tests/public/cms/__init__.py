@@ -1,0 +1,1 @@
+"""A Wagtail site: a page tree of home and blog pages, images, documents, snippets."""
