@@ -136,3 +136,25 @@ def test_plan_says_which_rows_are_checked_with_clean():
     lines = seed("--plan", *ONLY, verbosity=2).splitlines()
     noted = {lines[i - 1].split()[1] for i, line in enumerate(lines) if "clean()" in line}
     assert noted == {"realshapes.Part", "realshapes.Unjudged", "realshapes.Unpleasable"}
+
+
+@pytest.mark.django_db
+def test_rows_a_seed_module_gives_every_value_of_are_not_cleaned(monkeypatch):
+    """No row could take another's values: clean() is not asked at all."""
+    import seeding
+    from seeding import registry
+
+    class LabelSeed(seeding.Seed):
+        def rows(self, ctx):
+            return [{"label": f"label {n}"} for n in range(10)]
+
+    registry.autodiscover()
+    entries = {
+        **registry.site._registry,
+        "realshapes.Unpleasable": (LabelSeed, __name__),
+    }
+    monkeypatch.setattr(registry.site, "_registry", entries)
+    asked = []
+    monkeypatch.setattr(Unpleasable, "clean", lambda row: asked.append(row))
+    seed("--only", "realshapes.Unpleasable")
+    assert Unpleasable.objects.count() == 10 and asked == []
