@@ -50,9 +50,16 @@ class Writer:
             table, step, keys, plan, self.recipe, self.rules.null_allowed
         )
         self.repairs = CheckRepairs(table, self.rules, step.existing)
-        self.cleaning = CleanChecks(table, plan.using, self.recipe)
-        self.inserts = Inserts(model, table.fields, connections[plan.using])
         self.password = password if model is _user_model() else None
+        #: The column every new user's password hash goes to, if any.
+        self.password_column = (
+            "password"
+            if self.password is not None and "password" in table.by_name
+            else None
+        )
+        decided = {*self.recipe, self.password_column} - {None}
+        self.cleaning = CleanChecks(table, plan.using, decided)
+        self.inserts = Inserts(model, table.fields, connections[plan.using])
         self.new_keys = {}
         #: The columns of the batch for which every row has a given value.
         self.whole = set()
@@ -104,14 +111,17 @@ class Writer:
                 # the pool it comes from) would be wasted. _give() copies it.
                 data[attname] = given[attname]
                 continue
+            if attname == self.password_column:
+                continue  # The run's one hash, below.
             data[attname] = self._column(attname, column, rng(attname), offset, n)
         for attname in self.recipe:
-            data[attname] = self._recipe(attname, rng(attname), n, number)
+            if attname != self.password_column:
+                data[attname] = self._recipe(attname, rng(attname), n, number)
         for relation in self.table.multi_column:
             data.update(self.links.multi_column(relation, rng(relation.name), n))
+        if self.password_column is not None:
+            data[self.password_column] = [self.password] * n
         self._give(data, given, list(data))
-        if self.password is not None and "password" in data and "password" not in given:
-            data["password"] = [self.password] * n
         unique = rng("unique")
         self.rules.settle_columns(data, n, unique, given)
         # Self-references may point at this batch's rows: they are drawn once
