@@ -202,8 +202,10 @@ class Writer:
                     else None
                 )
             )
-            if _outside_choices(field, empty):
-                # Choices define the domain: real rows hold one of them.
+            if not field.null and _outside_choices(field, empty):
+                # Choices define the domain: applications branch on them, and
+                # a blank outside them is rarely what real rows hold. A NULL
+                # is the schema's own "not set" and stays.
                 return values
             if empty is not None or field.null:
                 ratio = self.ratio

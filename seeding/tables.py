@@ -8,6 +8,7 @@ write path reads the same description.
 from dataclasses import dataclass
 
 from .constraints import WrittenRules, check_conditions
+from .implied import period_conditions, slug_rules
 from .introspection import (
     forward_relations,
     generic_foreign_keys,
@@ -83,8 +84,10 @@ def describe(model, forward, values, connection):
     primary = {} if composite else {t._meta.pk.attname: t for t in tables_of(model)}
     relations, points_forward = _relations(model, forward, parent_links, gfk_columns)
     rules = WrittenRules(model, connection)
-    uniques = rules.sets
+    implied = {n: t for n, t in slug_rules(model).items() if n not in rules.owners}
+    uniques = rules.sets + list(implied)
     conditions, unsupported_checks = check_conditions(model)
+    conditions += period_conditions(model, conditions)
     return Table(
         model=model,
         label=model._meta.label,
@@ -110,7 +113,7 @@ def describe(model, forward, values, connection):
             )
         },
         uniques=uniques,
-        unique_owners=rules.owners,
+        unique_owners={**rules.owners, **implied},
         # Keys unique on their own, by unique=True or by a one-column unique
         # rule: each links one target at most, as a one-to-one key does.
         alone={names[0] for names in uniques if len(names) == 1},

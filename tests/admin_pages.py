@@ -3,11 +3,9 @@ Request every admin changelist, add page and (for a few rows of each model)
 change page as a superuser, and say which answered a server error.
 
 Used in process by tests/test_admin_pages.py and, under another project's
-settings, as ``python -m tests.admin_pages``, which logs in as a new
-superuser and prints the result for the default admin site as JSON, with
-the pages the setting ``EXTRA_PAGES`` names, if any: the dotted path of a
-function returning more URLs to request (an application's own admin, its
-site), read once the database holds the rows they show.
+settings, as ``python -m tests.admin_pages [MODULE]``, which logs in as a new
+superuser and prints, as JSON, the result for the default admin site or, with
+MODULE, for the URLs that ``MODULE.urls()`` lists: an application's own pages.
 """
 
 import json
@@ -34,12 +32,19 @@ def admin_pages(site, client):
         urls = [reverse(f"{prefix}_changelist"), reverse(f"{prefix}_add")]
         for pk in sample_keys(model):
             urls.append(reverse(f"{prefix}_change", args=[pk]))
-        for url in urls:
-            pages += 1
-            failure = _failure(client, url)
-            if failure:
-                failures.append(f"{opts.label} {url}: {failure}")
+        pages += len(urls)
+        failures += [f"{opts.label} {failure}" for failure in answers(client, urls)]
     return pages, failures
+
+
+def answers(client, urls):
+    """A failure per URL of ``urls`` that answered a server error."""
+    failures = []
+    for url in urls:
+        failure = _failure(client, url)
+        if failure:
+            failures.append(f"{url}: {failure}")
+    return failures
 
 
 def sample_keys(model):
@@ -62,21 +67,6 @@ def _failure(client, url):
     return None
 
 
-def extra_pages(client):
-    """(pages requested, [failure]) for the URLs ``settings.EXTRA_PAGES`` lists."""
-    from django.conf import settings
-    from django.utils.module_loading import import_string
-
-    if not getattr(settings, "EXTRA_PAGES", None):
-        return 0, []
-    try:
-        urls = import_string(settings.EXTRA_PAGES)()
-    except Exception as exc:  # Rows the pages cannot even be listed from.
-        return 1, [f"{settings.EXTRA_PAGES}: {type(exc).__name__}: {str(exc)[:300]}"]
-    failures = [f"{url}: {failure}" for url in urls if (failure := _failure(client, url))]
-    return len(urls), failures
-
-
 def new_superuser(username="admin-pages"):
     """A superuser of a name no seeded row holds, whatever the user model."""
     from django.contrib.auth import get_user_model
@@ -88,20 +78,29 @@ def new_superuser(username="admin-pages"):
     return User._default_manager.create_superuser(**fields)
 
 
-def main():
+def main(pages=None):
     from django.contrib import admin
+    from django.utils.module_loading import import_string
+
+    if pages is None:
+        requested, failures = admin_pages(admin.site, superuser_client())
+    else:
+        urls = import_string(f"{pages}.urls")()
+        requested, failures = len(urls), answers(superuser_client("app-pages"), urls)
+    json.dump({"pages": requested, "failures": failures}, sys.stdout, indent=1)
+
+
+def superuser_client(username="admin-pages"):
+    """A test client logged in as a new superuser, ``username``."""
     from django.test import Client
     from django.test.utils import setup_test_environment
 
     setup_test_environment()  # The test client's own hooks, and 'testserver'.
     client = Client()
-    client.force_login(new_superuser())
-    pages, failures = admin_pages(admin.site, client)
-    more, more_failures = extra_pages(client)
-    pages, failures = pages + more, failures + more_failures
-    json.dump({"pages": pages, "failures": failures}, sys.stdout, indent=1)
+    client.force_login(new_superuser(username))
+    return client
 
 
 if __name__ == "__main__":
     django.setup()
-    main()
+    main(*sys.argv[1:2])

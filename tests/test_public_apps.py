@@ -7,6 +7,8 @@ answers, and purge gives back what migrate created.
 Each project runs in subprocesses on a throwaway database (tests/throwaway.py).
 """
 
+from importlib.util import find_spec
+
 import pytest
 
 from tests.thirdparty.census import FRAMEWORK
@@ -15,7 +17,7 @@ from tests.throwaway import Project, throwaway_database
 pytestmark = pytest.mark.slow
 
 #: The packages under tests/public, one project each.
-CORPORA = ("cms", "shop")
+CORPORA = ("cms", "events", "shop")
 PROBLEMS = ("orphans", "dangling_generic", "duplicates", "broken_structures")
 
 
@@ -49,6 +51,15 @@ def test_seeded_rows_break_no_rule_of_the_database(seeded):
 def test_every_admin_page_answers(migrated, seeded):
     """Every changelist, add page and change page, as a superuser."""
     assert migrated.admin_pages()["failures"] == []
+
+
+def test_the_apps_own_pages_answer(migrated, seeded):
+    """The pages a corpus lists in its pages.py: the apps' own views, which
+    read values the admin only shows (rules they parse, slugs they look up)."""
+    pages = migrated.settings.replace(".settings", ".pages")
+    if find_spec(pages) is None:
+        pytest.skip(f"{pages} lists no pages")
+    assert migrated.json("tests.admin_pages", pages)["failures"] == []
 
 
 def test_purge_truncate_gives_back_what_migrate_created(migrated, seeded):

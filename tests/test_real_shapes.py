@@ -9,13 +9,16 @@ from io import StringIO
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.db.models import F
 
 from tests.realshapes.models import (
     Discount,
     Dosage,
+    Meeting,
     MenuItem,
     OracleOnly,
     Part,
+    Topic,
     Unjudged,
     Unpleasable,
 )
@@ -82,7 +85,12 @@ def test_a_disjunction_over_two_columns_holds_through_either_branch():
 def test_a_field_with_choices_holds_one_of_them():
     seed(*ONLY, "--count", "realshapes.Discount=200")
     assert set(Discount.objects.values_list("kind", flat=True)) == {"count", "value"}
-    assert set(Discount.objects.values_list("grade", flat=True)) == {1, 2}
+
+
+@pytest.mark.django_db
+def test_a_nullable_field_with_choices_holds_one_of_them_or_null():
+    seed(*ONLY, "--count", "realshapes.Discount=200")
+    assert set(Discount.objects.values_list("grade", flat=True)) == {1, 2, None}
 
 
 @pytest.mark.django_db
@@ -136,6 +144,23 @@ def test_plan_says_which_rows_are_checked_with_clean():
     lines = seed("--plan", *ONLY, verbosity=2).splitlines()
     noted = {lines[i - 1].split()[1] for i, line in enumerate(lines) if "clean()" in line}
     assert noted == {"realshapes.Part", "realshapes.Unjudged", "realshapes.Unpleasable"}
+
+
+@pytest.mark.django_db
+def test_a_period_no_constraint_orders_ends_after_it_starts():
+    seed(*ONLY, "--count", "realshapes.Meeting=200")
+    meetings = Meeting.objects.all()
+    assert not meetings.filter(end__lt=F("start")).exists()
+    assert not meetings.filter(valid_until__lt=F("valid_from")).exists()
+    assert not meetings.filter(updated_at__lt=F("created_at")).exists()
+    assert meetings.filter(valid_until__isnull=False).exists()
+
+
+@pytest.mark.django_db
+def test_slugs_are_distinct_where_the_schema_lets_them_repeat():
+    seed(*ONLY, "--count", "realshapes.Topic=300")
+    slugs = [slug.casefold() for slug in Topic.objects.values_list("slug", flat=True)]
+    assert len(slugs) == len(set(slugs)) == 300
 
 
 @pytest.mark.django_db

@@ -110,9 +110,9 @@ class Project:
     def seed(self, *args):
         return self.manage("seed", "--seed", "5", "--noinput", *args)
 
-    def json(self, module):
-        """What ``python -m module`` prints, as JSON."""
-        done = self.run("-m", module)
+    def json(self, module, *args):
+        """What ``python -m module args`` prints, as JSON."""
+        done = self.run("-m", module, *args)
         assert done.returncode == 0, done.stderr[-3000:]
         return json.loads(done.stdout)
 

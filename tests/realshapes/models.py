@@ -105,3 +105,24 @@ class Unpleasable(models.Model):
 
     def clean(self):
         raise ValidationError("Never valid.")
+
+
+class Meeting(models.Model):
+    """Periods no constraint orders, which the application reads as periods
+    (a calendar's occurrences): each pair's end comes after its start."""
+
+    title = models.CharField(max_length=40)
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    valid_from = models.DateField()
+    valid_until = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+
+class Topic(models.Model):
+    """A slug the schema lets repeat, which the application looks rows up by
+    (get(slug__iexact=...))."""
+
+    name = models.CharField(max_length=40)
+    slug = models.SlugField()

@@ -39,6 +39,3 @@ MEDIA_ROOT = Path(tempfile.gettempdir()) / "seeding-cms-media"
 
 # The throwaway database of tests/test_public_apps.py, whatever DEBUG says.
 SEEDING = {**SEEDING, "PRODUCTION": False}
-
-#: The pages beyond Django's admin that tests/admin_pages.py requests.
-EXTRA_PAGES = "tests.public.cms.pages.urls"
