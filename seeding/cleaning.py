@@ -66,6 +66,10 @@ class CleanChecks:
         if not self.active or n == 0:
             return
         free = [a for a in data if a not in self.fixed and a not in given]
+        if not free:
+            # Every value is decided elsewhere (a seed module's rows give
+            # them all): no row could take another's, so none is built.
+            return
         instances = self._instances(data, n)
         accepted = [accepts(instance) for instance in instances]
         batch = [{a: data[a][j] for a in free} for j in range(n) if accepted[j]]

@@ -180,3 +180,25 @@ def test_a_step_whose_first_rows_clean_accepts_is_not_checked_row_by_row():
 def test_a_step_whose_rows_clean_rejects_is_checked_to_the_end():
     seed(*ONLY, "--count", f"realshapes.Part={3 * SAMPLE}")
     assert clean_failures(Part) == []
+
+
+@pytest.mark.django_db
+def test_rows_a_seed_module_gives_every_value_of_are_not_cleaned(monkeypatch):
+    """No row could take another's values: clean() is not asked at all."""
+    import seeding
+    from seeding import registry
+
+    class LabelSeed(seeding.Seed):
+        def rows(self, ctx):
+            return [{"label": f"label {n}"} for n in range(10)]
+
+    registry.autodiscover()
+    entries = {
+        **registry.site._registry,
+        "realshapes.Unpleasable": (LabelSeed, __name__),
+    }
+    monkeypatch.setattr(registry.site, "_registry", entries)
+    asked = []
+    monkeypatch.setattr(Unpleasable, "clean", lambda row: asked.append(row))
+    seed("--only", "realshapes.Unpleasable")
+    assert Unpleasable.objects.count() == 10 and asked == []
