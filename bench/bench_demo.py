@@ -115,10 +115,13 @@ def time_demo(rows):
     from django.db import connection
 
     import seeding
+    import seeding.api
 
     scale = round(rows / ROWS_PER_SCALE, 3)
-    # Importing the seeds modules is set-up, as django.setup() is: the raw
-    # inserts are not charged for importing the driver either.
+    # Importing the seeds modules, and the module of the function timed, is
+    # set-up, as django.setup() is: the raw inserts are not charged for
+    # importing the driver or insert_raw() either. Where bytecode is not
+    # cached (PYTHONDONTWRITEBYTECODE), an import compiles from source.
     seeding.autodiscover()
     started = time.perf_counter()
     result = seeding.seed(seed=1, scale=scale)

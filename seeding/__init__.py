@@ -3,13 +3,14 @@ django-seeding: fill a whole Django project's database with realistic,
 consistent fake data, and empty it again safely.
 """
 
-from .recipes import fake, pick
+from .recipes import ago, fake, pick
 from .registry import CheckContext, Seed, autodiscover, check, register
 
 __all__ = [
     "CheckContext",
     "Seed",
     "SeedContext",
+    "ago",
     "autodiscover",
     "check",
     "fake",

@@ -7,6 +7,10 @@ and the model's own clean() (``cleaning``), then one insert per table
 the run when it closes.
 """
 
+import operator
+from itertools import repeat
+from operator import itemgetter
+
 from django.db import connections, models
 
 from .cleaning import CleanChecks
@@ -37,17 +41,28 @@ class Writer:
         self.columns = table.columns
         self.key_targets = table.key_targets
         self.recipe = self._recipe_values(plan.using)
-        self.recipe_columns = RecipeColumns(self.recipe, plan.config.locale)
+        self.recipe_columns = RecipeColumns(
+            self.recipe, plan.config.locale, plan.config.now
+        )
         self.keys = keys
         self.rules = UniqueRules(table, self.recipe, step.existing, plan.using)
         self.links = Relations(
             table, step, keys, plan, self.recipe, self.rules.null_allowed
         )
         self.repairs = CheckRepairs(table, self.rules, step.existing)
-        self.cleaning = CleanChecks(table, plan.using, self.recipe)
-        self.inserts = Inserts(model, table.fields, connections[plan.using])
         self.password = password if model is _user_model() else None
+        #: The column every new user's password hash goes to, if any.
+        self.password_column = (
+            "password"
+            if self.password is not None and "password" in table.by_name
+            else None
+        )
+        decided = {*self.recipe, self.password_column} - {None}
+        self.cleaning = CleanChecks(table, plan.using, decided)
+        self.inserts = Inserts(model, table.fields, connections[plan.using])
         self.new_keys = {}
+        #: The columns of the batch for which every row has a given value.
+        self.whole = set()
         # The keys of the rows whose back-filled keys are NULL until later.
         self.waiting = []
         # Materialise the pools before this step adds rows to the tables
@@ -82,26 +97,31 @@ class Writer:
         for attname, (field, kind) in self.table.relations.items():
             if kind == "self":
                 continue
-            if attname in given and MISSING not in given[attname]:
-                data[attname] = list(given[attname])
+            if attname in self.whole:
+                data[attname] = given[attname]
             else:
                 data[attname] = self.links.relation(field, kind, rng(attname), n)
         for gfk in self.table.gfks:
             data.update(self.links.generic(gfk, rng(gfk.name), n))
         for attname, column in self.columns.items():
-            if attname in given and MISSING not in given[attname]:
+            if attname in self.recipe:
+                continue  # The recipe's values replace them below.
+            if attname in self.whole:
                 # Every row has the seed module's value: drawing one (and
-                # the pool it comes from) would be wasted.
-                data[attname] = list(given[attname])
+                # the pool it comes from) would be wasted. _give() copies it.
+                data[attname] = given[attname]
                 continue
+            if attname == self.password_column:
+                continue  # The run's one hash, below.
             data[attname] = self._column(attname, column, rng(attname), offset, n)
         for attname in self.recipe:
-            data[attname] = self._recipe(attname, rng(attname), n, number)
+            if attname != self.password_column:
+                data[attname] = self._recipe(attname, rng(attname), n, number)
         for relation in self.table.multi_column:
             data.update(self.links.multi_column(relation, rng(relation.name), n))
+        if self.password_column is not None:
+            data[self.password_column] = [self.password] * n
         self._give(data, given, list(data))
-        if self.password is not None and "password" in data and "password" not in given:
-            data["password"] = [self.password] * n
         unique = rng("unique")
         self.rules.settle_columns(data, n, unique, given)
         # Self-references may point at this batch's rows: they are drawn once
@@ -122,20 +142,27 @@ class Writer:
         """{attname: values} the seed module's rows gave, MISSING where a row
         gave none, and the values that keys of earlier steps point at."""
         given = {}
-        for name in {k for row in partials for k in row}:
+        for name, values in _transposed(partials).items():
             field = self.by_name.get(name)
             if field is None:
                 raise SeedFailed(
                     f"{self.label} has no field {name!r} (from the seed module's rows())."
                 )
-            values = [row.get(name, MISSING) for row in partials]
-            if field.is_relation:
+            if field.is_relation and any(
+                issubclass(kind, models.Model) for kind in set(map(type, values))
+            ):
                 values = [v.pk if isinstance(v, models.Model) else v for v in values]
             given[field.attname] = values
         # Values that keys of earlier steps point at bind like the seed module's.
         for attname, values in self.keys.previews_of(self.model).items():
             if attname not in self.primary:
                 given[attname] = values[offset : offset + len(partials)]
+        #: The columns for which every row of the batch has a given value.
+        self.whole = {
+            attname
+            for attname, values in given.items()
+            if not any(map(operator.is_, values, repeat(MISSING)))
+        }
         return given
 
     def _give(self, data, given, attnames):
@@ -143,7 +170,7 @@ class Writer:
         for attname in attnames:
             if attname not in given:
                 continue
-            if MISSING not in given[attname]:
+            if attname in self.whole:
                 data[attname] = list(given[attname])
             else:
                 data[attname] = [
@@ -200,6 +227,24 @@ class Writer:
         new_keys = {root: coalesce(parts) for root, parts in self.new_keys.items()}
         backfills = self.table.backfills
         return new_keys, [(field, self.model, self.waiting) for field in backfills]
+
+
+def _transposed(partials):
+    """{name: the rows' values}, MISSING where a row has none: the dicts of a
+    seed module's rows as columns."""
+    names = list(partials[0])
+    if not names:
+        return {}
+    # The usual case, every row giving the same fields, a pass of C: rows of
+    # one length that all hold the first row's fields hold no others.
+    if all(map(len(names).__eq__, map(len, partials))):
+        try:
+            columns = zip(*map(itemgetter(*names, names[0]), partials))
+            return dict(zip(names, map(list, columns)))
+        except KeyError:
+            pass
+    names = {k for row in partials for k in row}
+    return {name: [row.get(name, MISSING) for row in partials] for name in names}
 
 
 def _outside_choices(field, empty):

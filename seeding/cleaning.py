@@ -4,7 +4,10 @@ child row needs a parent of the right kind, a type needs the value it reads).
 Before a batch is written, each of its rows is built as an unsaved instance
 and cleaned; a row clean() rejects takes, one column at a time, the values of
 a row it accepted, until clean() accepts it. Models that keep Django's
-``Model.clean`` cost nothing.
+``Model.clean`` cost nothing, and a step whose first ``SAMPLE`` rows clean()
+accepts as drawn is not checked further: its batches are drawn alike, and
+building every row of a large step as an instance would cost more than the
+rest of its seed.
 """
 
 from django.core.exceptions import ValidationError
@@ -15,6 +18,8 @@ from django.db.models import prefetch_related_objects
 TRIES = 8
 #: Accepted rows of earlier batches kept to take values from.
 KEPT = 32
+#: Rows clean() must accept as drawn before the rest of a step goes unchecked.
+SAMPLE = 2000
 
 
 def overrides_clean(model):
@@ -53,12 +58,18 @@ class CleanChecks:
             if kind in ("parent", "self")
         ]
         self.kept = []
+        # Rows judged so far, and whether clean() rejected any as drawn.
+        self.judged, self.rejected = 0, False
 
     def check(self, data, n, rng, given):
         """Give the rows clean() rejects values of rows it accepts."""
         if not self.active or n == 0:
             return
         free = [a for a in data if a not in self.fixed and a not in given]
+        if not free:
+            # Every value is decided elsewhere (a seed module's rows give
+            # them all): no row could take another's, so none is built.
+            return
         instances = self._instances(data, n)
         accepted = [accepts(instance) for instance in instances]
         batch = [{a: data[a][j] for a in free} for j in range(n) if accepted[j]]
@@ -74,6 +85,9 @@ class CleanChecks:
                     changed = True
                     break
         self.kept = (self.kept + batch)[-KEPT:]
+        self.judged += n
+        self.rejected = self.rejected or len(batch) < n
+        self.active = self.rejected or self.judged < SAMPLE
 
     def _instances(self, data, n):
         """The batch's rows as unsaved instances, each key to another row

@@ -227,6 +227,9 @@ class Predicate:
         self.model = model
         self.q = q
         self.atoms = []
+        #: The attnames the predicate reads: a row that holds only these
+        #: evaluates as the whole row does.
+        self.reads = set()
         #: The function of each node of ``q``, by id(), for repairs by branch.
         self.parts = {}
         self.evaluate = self._compile(q)
@@ -256,8 +259,10 @@ class Predicate:
         if "__" in lookup or getattr(field, "attname", None) is None:
             raise Unsupported(path)
         attname = field.attname
+        self.reads.add(attname)
         if isinstance(value, F):
             other = self.model._meta.get_field(value.name).attname
+            self.reads.add(other)
             operand = lambda row: row.get(other)  # noqa: E731
         elif hasattr(value, "resolve_expression"):
             raise Unsupported(path)

@@ -41,7 +41,10 @@ class Seed:
     ``for_each = ("school.User", {"role": "student"})`` writes one row per
     row of that model matching the filters that has none yet, its key to
     that model pointing at it (name the key third if there are several);
-    the recipe and the engine fill the rest.
+    the recipe and the engine fill the rest. Override ``each(ctx, parents)``
+    for values that follow from the parent: it gets the parents in key
+    order, each a named tuple of its key (by the key's target attname) and
+    the ``each_fields`` of the parent, and yields a dict for each, in turn.
 
     Override ``rows(ctx)`` to decide the rows yourself: yield dicts of field
     values (foreign keys as instances or primary keys); the engine fills every
@@ -59,9 +62,13 @@ class Seed:
     after = ()
     counted = False
     for_each = None
+    each_fields = ()
 
     def rows(self, ctx):
         return None
+
+    def each(self, ctx, parents):
+        return ({} for _ in parents)
 
     def finish(self, ctx):
         pass
@@ -100,16 +107,48 @@ class Seed:
             )
         return parent, filters, keys[0]
 
-    def parents(self, using):
-        """The keys of the for_each rows that have no row of this model yet."""
+    def parents(self, using, fields=(), flat=True):
+        """The keys of the for_each rows that have no row of this model yet;
+        unless ``flat``, named tuples of the key and ``fields``."""
         parent, filters, key = self.parent_link()
         linked = self.model._base_manager.using(using).filter(
             **{f"{key.name}__isnull": False}
         )
+        target = key.target_field.attname
         rows = parent._base_manager.using(using).filter(**filters).exclude(
-            **{f"{key.target_field.attname}__in": linked.values(key.attname)}
+            **{f"{target}__in": linked.values(key.attname)}
         )
-        return rows.order_by("pk").values_list(key.target_field.attname, flat=True)
+        rows = rows.order_by("pk")
+        if flat:
+            return rows.values_list(target, flat=True)
+        return rows.values_list(target, *fields, named=True)
+
+    def for_each_rows(self, ctx):
+        """The rows of for_each: each parent's key, and what each() gives."""
+        name = self.parent_link()[2].name
+        if type(self).each is Seed.each:
+            # Read before the step adds rows to the table the filter reads.
+            return [{name: key} for key in self.parents(ctx.using)]
+        parents = list(self.parents(ctx.using, self.each_fields, flat=False))
+        return self._each_rows(ctx, parents, name)
+
+    def _each_rows(self, ctx, parents, name):
+        given = iter(self.each(ctx, iter(parents)))
+        for n, parent in enumerate(parents):
+            values = next(given, None)
+            if values is None:
+                break
+            yield {**values, name: parent[0]}
+        else:
+            if next(given, None) is None:
+                return
+            n = None
+        label = self.parent_link()[0]._meta.label
+        how = "more rows than" if n is None else f"rows for {n} of"
+        raise ConfigurationError(
+            f"each() of {self.module} yielded {how} the {len(parents)} {label} "
+            f"rows; it yields one for each."
+        )
 
     @property
     def module(self):

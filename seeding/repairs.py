@@ -4,6 +4,11 @@ a comparison moved, without repeating a combination of its unique rules; a
 unique column moves to the first value of its sequence that fits.
 """
 
+import operator
+from itertools import repeat
+
+from django.db.models import F, Q
+
 from .constraints import COMPARISONS, combination
 from .exceptions import SeedFailed
 
@@ -20,6 +25,7 @@ class CheckRepairs:
         #: The step's UniqueRules, whose combinations a repair keeps apart.
         self.rules = rules
         self.existing = existing
+        self.conjunctions = [conjunction(c) for c in table.conditions]
 
     def repair(self, data, n, rng, given):
         # A unique column the engine counts through is not moved by a repair,
@@ -28,8 +34,16 @@ class CheckRepairs:
         rules = self.rules.set_rules(given) if self.table.conditions else []
         # A moved counter might repeat a count of its group: move it last.
         counters = {rule.counter for rule in rules if rule.counter is not None}
-        for condition in self.table.conditions:
-            for i in range(n):
+        for condition, atoms in zip(self.table.conditions, self.conjunctions):
+            if holds_for_all(atoms, data):
+                continue
+            # Most rows hold: test them on the columns the condition reads,
+            # and build the whole row only for the others.
+            reads = [a for a in condition.reads if a in data]
+            tested = zip(*[data[a] for a in reads]) if reads else repeat((), n)
+            for i, held in enumerate(tested):
+                if condition(dict(zip(reads, held))):
+                    continue
                 row = {a: values[i] for a, values in data.items()}
                 tries = 0
                 while not condition(row):
@@ -124,3 +138,55 @@ class CheckRepairs:
                 row[attname] = value
                 return True
         return False
+
+
+def conjunction(predicate):
+    """[(attname, lookup, the other column's attname or None, constant)] of
+    a predicate that is an AND of comparisons and nothing else; else None."""
+    leaves = []
+
+    def conjunctive(node):
+        if isinstance(node, Q):
+            either = node.connector != Q.AND and len(node.children) > 1
+            return not node.negated and not either and all(map(conjunctive, node.children))
+        leaves.append(node)
+        return True
+
+    if not conjunctive(predicate.q) or len(leaves) != len(predicate.atoms):
+        return None
+    meta = predicate.model._meta
+    return [
+        (a, lookup, meta.get_field(v.name).attname, None)
+        if isinstance(v, F)
+        else (a, lookup, None, v)
+        for a, lookup, v in predicate.atoms
+    ]
+
+
+def holds_for_all(atoms, columns):
+    """
+    Whether every row of ``columns`` ({attname: values}) satisfies the
+    :func:`conjunction` ``atoms``, told a column at a time in passes of C;
+    False when some row does not, or when it cannot be told so (a NULL, no
+    conjunction): each row is then tested alone.
+    """
+    if atoms is None:
+        return False
+    for attname, lookup, other, value in atoms:
+        left = columns.get(attname)
+        right = repeat(value) if other is None else columns.get(other)
+        if left is None or right is None or _holds_null(left):
+            return False
+        if other is not None and _holds_null(right):
+            return False
+        try:
+            if not all(map(COMPARISONS[lookup], left, right)):
+                return False
+        except TypeError:
+            return False
+    return True
+
+
+def _holds_null(values):
+    """``None in values`` by identity, at C speed (== would ask each value)."""
+    return any(map(operator.is_, values, repeat(None)))

@@ -58,6 +58,16 @@ class Taken:
             self.asked = frozenset(values)
             self.found = frozenset(self._look_up(self.asked))
 
+    def holds_none_of(self, values):
+        """Whether none of ``values`` (a set, prefetched) is held."""
+        if self.store is not None and not self.asked >= values:
+            return not any(map(self._contains, values))
+        return self.recent.isdisjoint(values) and self.found.isdisjoint(values)
+
+    def update(self, values):
+        """Add ``values``, none of which is held."""
+        self.recent.update(values)
+
     def settle(self):
         if len(self.recent) >= self.limit:
             self._spill()

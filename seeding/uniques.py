@@ -77,6 +77,8 @@ class UniqueRules:
             taken.prefetch(key for key in keys if key is not None)
             as_drawn.append((taken, keys))
         plain = not counted and all(rule.predicate is None for rule, _ in checked)
+        if plain and _take_batch(as_drawn):
+            return
         for i in range(n):
             if plain and _take_as_drawn(as_drawn, i):
                 continue
@@ -254,6 +256,22 @@ class UniqueRules:
     def close(self):
         for taken in self.taken.values():
             taken.close()
+
+
+def _take_batch(as_drawn):
+    """Keep the whole batch's combinations as drawn if none repeats, within
+    the batch or before it (the usual batch), in passes of C; False, having
+    kept none, leaves the rows to be settled one by one."""
+    batches = []
+    for taken, keys in as_drawn:
+        held = [key for key in keys if key is not None]  # A NULL never repeats.
+        distinct = set(held)
+        if len(distinct) < len(held) or not taken.holds_none_of(distinct):
+            return False
+        batches.append((taken, distinct))
+    for taken, distinct in batches:
+        taken.update(distinct)
+    return True
 
 
 def _take_as_drawn(as_drawn, i):

@@ -27,6 +27,7 @@ from project.messaging import seeds as messaging_seeds
 from project.messaging.models import Conversation, Message, Participant
 from project.resources import seeds as resources_seeds
 from project.resources.models import Booking, Equipment, Room
+from project.school import reference
 from project.school import seeds as school_seeds
 from project.school.models import (
     AcademicYear,
@@ -71,7 +72,7 @@ class TestSeededSchool:
         """At --scale 0.25 the school has a quarter of its 400 students."""
         assert Student.objects.count() == round(400 * SCALE)
         assert Guardian.objects.count() >= Student.objects.count() // 2
-        assert Teacher.objects.count() >= len(school_seeds.DEPARTMENTS)
+        assert Teacher.objects.count() >= len(reference.DEPARTMENTS)
         assert Invoice.objects.count() >= 3 * Student.objects.count()
 
     def test_every_registered_check_passes(self):
@@ -316,7 +317,7 @@ class TestSeededSchool:
         )
         expected = {
             (code, grade)
-            for code, _, _, first, last in school_seeds.SUBJECTS
+            for code, _, _, first, last in reference.SUBJECTS
             for grade in range(first, last + 1)
         }
         assert set(found) == expected and set(found.values()) == {1}

@@ -236,3 +236,35 @@ def test_a_relation_over_several_columns_names_a_row_that_exists(seeded_corpus):
     notes = list(corpus.ReleaseNote.objects.values_list("product", "version"))
     assert notes and set(notes) <= releases
     assert len(set(notes)) > 1
+
+
+def test_a_run_keeps_older_objects_out_of_full_collections_and_gives_them_back(
+    monkeypatch,
+):
+    """While a run writes, the objects older than it are frozen (full
+    collections would walk them again and again); afterwards none is, and a
+    caller's own freeze is left as it was."""
+    import gc
+
+    import seeding
+    from seeding import registry
+
+    seen = []
+
+    class TagSeed(seeding.Seed):
+        def rows(self, ctx):
+            seen.append(gc.get_freeze_count())
+            yield {"slug": f"tag{ctx.existing}"}
+
+    registry.autodiscover()
+    entries = {**registry.site._registry, "corpus.Tag": (TagSeed, __name__)}
+    monkeypatch.setattr(registry.site, "_registry", entries)
+    seeding.seed("default", seed=1, only=["corpus.Tag"])
+    assert seen[0] > 0 and gc.get_freeze_count() == 0
+    gc.freeze()
+    try:
+        seeding.seed("default", seed=2, only=["corpus.Tag"])
+        # Still frozen (a few of the frozen objects may have been freed).
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()

@@ -436,10 +436,11 @@ def test_a_fresh_seed_the_database_refuses_is_a_one_line_error(tags, tmp_path, s
 
 def test_ctrl_c_says_nothing_was_written_and_writes_nothing(scratch):
     before = scratch.counts()
-    args = "seed --no-migrate --seed 2 --only corpus.Book --count corpus.Book=50000 -v 2"
+    args = "seed --no-migrate --seed 2 --only corpus.Book --count corpus.Book=200000 -v 2"
     process = start(*args.split(), url=scratch.url)
     try:
-        written = wait_for_line(process, "  corpus.Book ")
+        # The first step's line: seconds of books and their tags are to come.
+        written = wait_for_line(process, "  corpus.Author ")
         process.send_signal(signal.SIGINT)
         _, stderr = process.communicate(timeout=120)
     finally:

@@ -5,12 +5,14 @@ seed, purge or report.
 
 import json
 from io import StringIO
+from unittest import mock
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db.models import F
 
+from seeding.cleaning import SAMPLE
 from tests.realshapes.models import (
     Campaign,
     Discount,
@@ -162,6 +164,45 @@ def test_slugs_are_distinct_where_the_schema_lets_them_repeat():
     seed(*ONLY, "--count", "realshapes.Topic=300")
     slugs = [slug.casefold() for slug in Topic.objects.values_list("slug", flat=True)]
     assert len(slugs) == len(set(slugs)) == 300
+
+
+@pytest.mark.django_db
+def test_a_step_whose_first_rows_clean_accepts_is_not_checked_row_by_row():
+    """Building every row of a large step as an instance costs more than its
+    seed: a step whose sample passes as drawn goes on unchecked."""
+    calls = []
+    with mock.patch.object(Unjudged, "clean", lambda row: calls.append(row)):
+        seed(*ONLY, "--count", f"realshapes.Unjudged={3 * SAMPLE}")
+    assert Unjudged.objects.count() == 3 * SAMPLE
+    assert SAMPLE <= len(calls) < 2 * SAMPLE
+
+
+@pytest.mark.django_db
+def test_a_step_whose_rows_clean_rejects_is_checked_to_the_end():
+    seed(*ONLY, "--count", f"realshapes.Part={3 * SAMPLE}")
+    assert clean_failures(Part) == []
+
+
+@pytest.mark.django_db
+def test_rows_a_seed_module_gives_every_value_of_are_not_cleaned(monkeypatch):
+    """No row could take another's values: clean() is not asked at all."""
+    import seeding
+    from seeding import registry
+
+    class LabelSeed(seeding.Seed):
+        def rows(self, ctx):
+            return [{"label": f"label {n}"} for n in range(10)]
+
+    registry.autodiscover()
+    entries = {
+        **registry.site._registry,
+        "realshapes.Unpleasable": (LabelSeed, __name__),
+    }
+    monkeypatch.setattr(registry.site, "_registry", entries)
+    asked = []
+    monkeypatch.setattr(Unpleasable, "clean", lambda row: asked.append(row))
+    seed("--only", "realshapes.Unpleasable")
+    assert Unpleasable.objects.count() == 10 and asked == []
 
 
 @pytest.mark.django_db

@@ -1,6 +1,8 @@
 """Seed modules as recipes: per-field values drawn a column at a time,
 for_each, and the context rows() and finish() get."""
 
+import datetime
+
 import pytest
 from django.db import connection
 from model_bakery.recipe import Recipe, foreign_key, seq
@@ -10,6 +12,7 @@ from seeding import registry
 from seeding.conf import get_config
 from seeding.plan import build_plan
 from tests.corpus.models import Author, Book, Profile
+from tests.shapes.models import EventPage
 
 pytestmark = pytest.mark.django_db
 
@@ -65,6 +68,24 @@ def test_pick_draws_by_the_weights(monkeypatch):
     assert {name for name, _ in rows} == {"Ann"}
 
 
+def test_ago_gives_moments_in_its_days_before_the_run_s_time_at_its_hours(
+    monkeypatch,
+):
+    class EventSeed(seeding.Seed):
+        count = 200
+        recipe = Recipe(EventPage, starts_at=seeding.ago(days=(1, 30), hours=(7, 21)))
+
+    register(monkeypatch, "shapes.EventPage", EventSeed)
+    seeding.seed("default", seed=1, only=["shapes.EventPage"])
+    now = get_config().now
+    moments = list(EventPage.objects.values_list("starts_at", flat=True))
+    days = {(now.date() - moment.date()).days for moment in moments}
+    hours = {moment.astimezone(datetime.UTC).hour for moment in moments}
+    assert len(moments) == 200
+    assert min(days) >= 1 and max(days) <= 30 and len(days) > 20
+    assert min(hours) >= 7 and max(hours) <= 20 and len(hours) > 10
+
+
 class ProfileForEach(seeding.Seed):
     for_each = ("corpus.Author", {"name__lt": "M"})
     recipe = Recipe(Profile, bio=seeding.fake("sentence"))
@@ -80,6 +101,40 @@ def test_for_each_writes_one_row_per_matching_parent_and_none_twice(monkeypatch)
     assert len(matching) > 5
     assert sorted(profiles) == sorted(matching)
     assert all(Profile.objects.values_list("bio", flat=True))
+
+
+class ProfileFromAuthor(seeding.Seed):
+    for_each = ("corpus.Author", {})
+    each_fields = ("name",)
+    recipe = Recipe(Profile, bio=seeding.fake("sentence"))
+
+    def each(self, ctx, authors):
+        for n, author in enumerate(authors, 1):
+            yield {"bio": f"{n}. {author.name}, writer."}
+
+
+def test_each_gives_a_for_each_row_values_from_its_parent(monkeypatch):
+    """each() reads each parent's fields and yields its row's values, in order;
+    they win over the recipe's."""
+    register(monkeypatch, "corpus.Profile", ProfileFromAuthor)
+    seeding.seed("default", seed=1, only=["corpus.Author", "corpus.Profile"])
+    bios = Profile.objects.order_by("author").values_list("bio", "author__name")
+    assert len(bios) > 5
+    assert [bio for bio, _ in bios] == [
+        f"{n}. {name}, writer." for n, (_, name) in enumerate(bios, 1)
+    ]
+
+
+class ProfileForTooFew(ProfileFromAuthor):
+    def each(self, ctx, authors):
+        yield {"bio": "only one"}
+
+
+def test_each_that_yields_a_row_short_of_its_parents_fails_saying_so(monkeypatch):
+    register(monkeypatch, "corpus.Profile", ProfileForTooFew)
+    short = r"each\(\) of .* yielded rows for 1 of the"
+    with pytest.raises(seeding.exceptions.SeedingError, match=short):
+        seeding.seed("default", seed=1, only=["corpus.Author", "corpus.Profile"])
 
 
 def test_the_plan_counts_for_each_rows_by_a_run_it_rolls_back(monkeypatch):

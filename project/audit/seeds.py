@@ -11,17 +11,21 @@ import ipaddress
 from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Callable
+from itertools import compress
 from operator import itemgetter
 from typing import NamedTuple
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connections
 from django.db.models import (
-    Max,
+    Count,
     DateTimeField,
     Exists,
     ExpressionWrapper,
     F,
+    IntegerField,
+    Max,
+    Min,
     OuterRef,
     Q,
     UUIDField,
@@ -38,7 +42,7 @@ from project.messaging.models import Conversation, Message
 from project.resources.models import Booking, Equipment, Room
 from project.school.models import Student, User
 from project.school.calendar import at
-from project.school.seeds import key_batches
+from project.school.queries import key_batches
 
 from .models import AuditLog
 
@@ -121,12 +125,23 @@ def came_to_be(rng, using, model, k):
     """
     target = TARGETS[model]
     rows = model._base_manager.using(using).exclude(**{f"{target.time}__isnull": True})
-    total = rows.count()
+    whole = isinstance(model._meta.pk, IntegerField)
+    # PostgreSQL has no MIN() of UUIDs: the bounds are asked of numbers only.
+    span = rows.aggregate(
+        total=Count("pk"), **({"low": Min("pk"), "high": Max("pk")} if whole else {})
+    )
+    total, low = span["total"], span.get("low")
     positions = rng.sample(range(total), min(k, total))
-    wanted = set(positions)
-    keys = rows.order_by("pk").values_list("pk", flat=True).iterator(chunk_size=10_000)
-    at_position = {i: pk for i, pk in enumerate(keys) if i in wanted}
-    chosen = [at_position[i] for i in positions]
+    if low is not None and span["high"] - low + 1 == total:
+        # Consecutive keys, as a run writes them: a position is an offset.
+        chosen = [low + i for i in positions]
+    else:
+        wanted = bytearray(total)
+        for i in positions:
+            wanted[i] = 1
+        keys = rows.order_by("pk").values_list("pk", flat=True)
+        at_position = dict(zip(sorted(positions), compress(keys.iterator(), wanted)))
+        chosen = [at_position[i] for i in positions]
     times = {}
     for keys in key_batches(using, chosen):
         times.update(rows.filter(pk__in=keys).values_list("pk", target.time))

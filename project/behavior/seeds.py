@@ -13,6 +13,8 @@ from operator import itemgetter
 
 from django.db.models import Exists, OuterRef, Q
 
+from model_bakery.recipe import Recipe
+
 import seeding
 from project.school.models import Enrollment, Student, Teacher, User
 from project.school.calendar import at, current_terms, current_year_start, school_days
@@ -133,6 +135,8 @@ class BehaviorCategorySeed(seeding.Seed):
 @seeding.register(BehaviorIncident)
 class BehaviorIncidentSeed(seeding.Seed):
     count = INCIDENTS
+    # rows() gives what follows from the day and the category.
+    recipe = Recipe(BehaviorIncident, location=seeding.pick(LOCATIONS))
 
     def rows(self, ctx):
         rng, today = ctx.rng, ctx.now.date()
@@ -154,7 +158,6 @@ class BehaviorIncidentSeed(seeding.Seed):
             yield {
                 "reported_by": rng.choice(teachers[: hired or len(teachers)])[0],
                 "occurred_at": at(day, rng.randint(8, 15), rng.randrange(0, 60, 5)),
-                "location": rng.choice(LOCATIONS),
                 "description": rng.choice(descriptions),
                 "severity": severity,
             }

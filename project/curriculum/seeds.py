@@ -1,7 +1,7 @@
 """
 How syllabuses and their lessons are seeded.
 
-Each subject has one syllabus per grade it is taught in (school.seeds.SUBJECTS)
+Each subject has one syllabus per grade it is taught in (school.reference.SUBJECTS)
 for the current year. Its lessons work through the topics of that grade
 (TOPICS), one or two lessons a topic, and end with a review, numbered from 1.
 """
@@ -10,7 +10,7 @@ from django.db.models import Case, Count, F, Max, Min, Q, Value, When
 
 import seeding
 from project.school.models import AcademicYear, Subject
-from project.school.seeds import SUBJECTS, grades_of
+from project.school.reference import SUBJECTS, grades_of
 
 from .models import Lesson, Syllabus
 

@@ -15,13 +15,16 @@ from django.db.models import Avg, Count, Exists, F, Max, Min, OuterRef, Q
 import seeding
 from project.school.models import Enrollment, SchoolClass, Student, Subject, Term
 from project.school.calendar import school_days
-from project.school.seeds import current_classes, grades_of
+from project.school.queries import current_classes
+from project.school.reference import grades_of
 
 from .models import Exam, ExamResult
 
 CORE_SUBJECTS = ("MATH", "ENG")
 #: Other subjects examined per sitting.
 ELECTIVES = 2
+#: Every score a paper of up to 100 marks can have, by the number of half marks.
+HALF_MARKS = [decimal.Decimal(halves) / 2 for halves in range(201)]
 
 
 @seeding.register(Exam)
@@ -110,8 +113,9 @@ class ExamResultSeed(seeding.Seed):
                 share = min(
                     1.0, max(0.0, rng.gauss(ability[student] - difficulty, 0.08))
                 )
-                # To the nearest half mark.
-                score = (decimal.Decimal(share * max_score) * 2).quantize(1) / 2
+                # To the nearest half mark: round() of a float doubled rounds
+                # as Decimal's quantize() would, half to even.
+                score = HALF_MARKS[round(share * max_score * 2)]
                 yield {"exam": exam, "student": student, "score": score}
 
 

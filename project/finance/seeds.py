@@ -3,8 +3,10 @@ How school fees are seeded: invoices, their lines and the payments on them.
 
 An invoice's lines and payments are drawn from Randoms seeded by the
 invoice's id (invoice_lines(), invoice_payments()). InvoiceSeed draws them to
-compute the total and the status; InvoiceLineSeed and PaymentSeed draw the
-same ones again from the rows inserted, so the three always agree.
+compute the total and the status, and keeps the invoices in order of issue
+with their payments; InvoiceLineSeed draws the same lines again from them, so
+the three always agree, and PaymentSeed takes the payments over. How each
+payment was made is a column draw.
 
 Fees are invoiced two weeks before each term (series FEE) and due 30 days
 later; in May, continuing students are invoiced next year's re-enrolment
@@ -33,6 +35,8 @@ from django.db.models import (
 )
 from django.db.models.functions import Abs, Cast, Coalesce
 
+from model_bakery.recipe import Recipe
+
 import seeding
 from project.school.models import Student
 from project.school.calendar import academic_years, at, current_terms
@@ -49,16 +53,9 @@ TUITION = {
     12: decimal.Decimal("1850.00"),
 }
 TRIPS = ("Natural history museum", "Theatre visit", "Outdoor centre", "Science fair")
-METHODS = ("bank_transfer", "card", "cash", "cheque")
-#: Cumulative weights, so that each draw need not add the weights up.
-METHOD_WEIGHTS = tuple(accumulate((50, 35, 10, 5)))
 #: How many payments settle an invoice in full.
 INSTALMENTS = (1, 2, 3)
 INSTALMENT_WEIGHTS = tuple(accumulate((75, 18, 7)))
-#: The second half of the seed of an invoice's Randoms: an int seeds a Random
-#: faster than a string would, and an invoice's lines and its payments are
-#: drawn apart, so that PaymentSeed need not draw the lines first.
-LINES, PAYMENTS = 0, 1
 AMOUNT = DecimalField(max_digits=14, decimal_places=2)
 ZERO = Value(decimal.Decimal("0.00"), output_field=AMOUNT)
 #: SQLite sums decimals as floating point numbers: the checks compare amounts
@@ -68,13 +65,17 @@ HALF_CENT = Value(
 )
 
 
-def tuition(grade):
-    return next(fee for last, fee in TUITION.items() if grade <= last)
+#: Termly tuition by grade, looked up once per invoice.
+TUITION_OF = {
+    grade: next(fee for last, fee in TUITION.items() if grade <= last)
+    for grade in range(1, max(TUITION) + 1)
+}
 
 
-def invoice_random(invoice_id, draws):
-    """The Random from which one invoice's lines or payments are drawn."""
-    return random.Random(invoice_id.int * 2 + draws)
+def invoice_random(invoice_id):
+    """The Random from which one invoice's lines, then its payments, are
+    drawn: an int seeds a Random faster than a string would."""
+    return random.Random(invoice_id.int)
 
 
 def term_for(issued_on, terms):
@@ -83,14 +84,13 @@ def term_for(issued_on, terms):
     return due[-1] if due else terms[0]
 
 
-def invoice_lines(invoice_id, number, grade, issued_on, terms, year_name):
+def invoice_lines(rng, number, grade, issued_on, terms, year_name):
     """(description, quantity, unit price) of an invoice's lines."""
     if number.startswith(DEPOSITS):
         y = issued_on.year
         return [(f"Re-enrolment deposit {y}/{(y + 1) % 100:02d}", 1, DEPOSIT)]
-    rng = invoice_random(invoice_id, LINES)
     term = term_for(issued_on, terms)[0]
-    lines = [(f"Tuition, term {term} {year_name}", 1, tuition(grade))]
+    lines = [(f"Tuition, term {term} {year_name}", 1, TUITION_OF[grade])]
     if rng.random() < 0.6:
         lines.append(
             ("School lunches (days)", rng.randint(40, 60), decimal.Decimal("4.75"))
@@ -111,9 +111,9 @@ def invoice_lines(invoice_id, number, grade, issued_on, terms, year_name):
     return lines
 
 
-def invoice_payments(invoice_id, total, issued_on, now):
-    """(amount, method, paid_at) of the payments made on an invoice by now."""
-    rng = invoice_random(invoice_id, PAYMENTS)
+def invoice_payments(rng, total, issued_on, now):
+    """(amount, paid_at) of the payments made on an invoice by now, drawn
+    after its lines."""
     habit = rng.random()
     if habit < 0.8:
         # Pays in full, at once or in instalments.
@@ -130,8 +130,7 @@ def invoice_payments(invoice_id, total, issued_on, now):
         paid_at = at(day, rng.randint(8, 19), rng.randrange(60))
         if paid_at >= now:
             break
-        method = rng.choices(METHODS, cum_weights=METHOD_WEIGHTS)[0]
-        payments.append((amount, method, paid_at))
+        payments.append((amount, paid_at))
         day += datetime.timedelta(days=rng.randint(14, 40))
     return payments
 
@@ -147,9 +146,10 @@ def invoice_status(total, paid, due_on, today):
 @seeding.register(Invoice)
 class InvoiceSeed(seeding.Seed):
     def rows(self, ctx):
-        #: {invoice: its payments}, drawn for the status and kept for
-        #: PaymentSeed, which takes them over in the same run.
-        self.payments = {}
+        #: [(invoice, number, grade, issued on, payments)] by issue date and
+        #: number, for InvoiceLineSeed and PaymentSeed: the payments are
+        #: drawn for the status, and the rows need not be read back.
+        self.drawn = []
         today = ctx.now.date()
         year_name, _, year_ends_on = academic_years(ctx.now)[-1]
         terms = current_terms(ctx.now)
@@ -176,11 +176,11 @@ class InvoiceSeed(seeding.Seed):
             else:
                 due_on = issued_on + datetime.timedelta(days=30)
             pk = uuid.UUID(int=ctx.rng.getrandbits(128), version=4)
-            lines = invoice_lines(pk, number, grade, issued_on, terms, year_name)
+            rng = invoice_random(pk)
+            lines = invoice_lines(rng, number, grade, issued_on, terms, year_name)
             total = sum(quantity * price for _, quantity, price in lines)
-            payments = invoice_payments(pk, total, issued_on, ctx.now)
-            if payments:
-                self.payments[pk] = payments
+            payments = invoice_payments(rng, total, issued_on, ctx.now)
+            self.drawn.append((pk, number, grade, issued_on, payments))
             paid = sum(p[0] for p in payments)
             yield {
                 "id": pk,
@@ -193,6 +193,10 @@ class InvoiceSeed(seeding.Seed):
             }
 
 
+    def finish(self, ctx):
+        self.drawn = None  # Taken over: the memory goes with the run's steps.
+
+
 def numbers_taken(ctx):
     """{(series, year): the last number issued}: numbers go on from earlier runs'."""
     numbers = defaultdict(int)
@@ -202,10 +206,28 @@ def numbers_taken(ctx):
     return numbers
 
 
-def new_invoices(ctx, *fields):
-    """``fields`` of this run's invoices, by issue date and number."""
-    rows = ctx.new_rows(Invoice, "issued_on", "number", *fields)
-    return [row[2:] for row in sorted(rows)]
+def drawn_invoices(ctx):
+    """
+    (invoice, number, grade, issued on, payments) of this run's invoices, by
+    issue date and number: as InvoiceSeed drew them, or, were its step not
+    in the run, drawn again from the rows.
+    """
+    step = ctx.plan.step(Invoice)
+    drawn = getattr(step.seed, "drawn", None) if step else None
+    if drawn is not None:
+        return drawn
+    year_name = academic_years(ctx.now)[-1][0]
+    terms = current_terms(ctx.now)
+    rows = ctx.new_rows(
+        Invoice, "issued_on", "number", "pk", "student__grade_level", "total"
+    )
+    drawn = []
+    for issued_on, number, pk, grade, total in sorted(rows):
+        rng = invoice_random(pk)
+        invoice_lines(rng, number, grade, issued_on, terms, year_name)
+        payments = invoice_payments(rng, total, issued_on, ctx.now)
+        drawn.append((pk, number, grade, issued_on, payments))
+    return drawn
 
 
 @seeding.register(InvoiceLine)
@@ -213,9 +235,9 @@ class InvoiceLineSeed(seeding.Seed):
     def rows(self, ctx):
         year_name = academic_years(ctx.now)[-1][0]
         terms = current_terms(ctx.now)
-        invoices = new_invoices(ctx, "pk", "number", "issued_on", "student__grade_level")
-        for pk, number, issued_on, grade in invoices:
-            lines = invoice_lines(pk, number, grade, issued_on, terms, year_name)
+        for pk, number, grade, issued_on, _ in drawn_invoices(ctx):
+            rng = invoice_random(pk)
+            lines = invoice_lines(rng, number, grade, issued_on, terms, year_name)
             for description, quantity, unit_price in lines:
                 yield {
                     "invoice": pk,
@@ -227,19 +249,20 @@ class InvoiceLineSeed(seeding.Seed):
 
 @seeding.register(Payment)
 class PaymentSeed(seeding.Seed):
+    # How a payment is made has no bearing on the others: a column draw.
+    recipe = Recipe(
+        Payment,
+        method=seeding.pick(
+            ("bank_transfer", "card", "cash", "cheque"), weights=(50, 35, 10, 5)
+        ),
+    )
+
     def rows(self, ctx):
-        invoices = new_invoices(ctx, "pk", "number", "total", "issued_on")
-        step = ctx.plan.step(Invoice)
-        drawn = getattr(step.seed, "payments", {}) if step else {}
-        for pk, number, total, issued_on in invoices:
-            payments = drawn.pop(pk, None)
-            if payments is None:
-                payments = invoice_payments(pk, total, issued_on, ctx.now)
-            for n, (amount, method, paid_at) in enumerate(payments, 1):
+        for pk, number, _, _, payments in drawn_invoices(ctx):
+            for n, (amount, paid_at) in enumerate(payments, 1):
                 yield {
                     "invoice": pk,
                     "amount": amount,
-                    "method": method,
                     "paid_at": paid_at,
                     "reference": f"PAY-{number}-{n}",
                 }

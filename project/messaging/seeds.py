@@ -18,10 +18,13 @@ from operator import itemgetter
 from django.db.models import Exists, F, OuterRef, Q, Window
 from django.db.models.functions import Lag
 
+from model_bakery.recipe import Recipe
+
 import seeding
 from project.school.models import User
 from project.school.calendar import current_year_start, grade_for
-from project.school.seeds import households, key_batches
+from project.school.people import households
+from project.school.queries import key_batches
 
 from .models import Conversation, Message, Participant
 
@@ -108,17 +111,12 @@ def body(rng, voice, readers):
 @seeding.register(Conversation)
 class ConversationSeed(seeding.Seed):
     count = CONVERSATIONS
-
-    def rows(self, ctx):
-        subjects = list(TOPICS)
-        for _ in range(ctx.count):
-            day = ctx.now - datetime.timedelta(days=ctx.rng.randint(1, 250))
-            created_at = day.replace(
-                hour=ctx.rng.randint(7, 20),
-                minute=ctx.rng.randrange(60),
-                second=ctx.rng.randrange(60),
-            )
-            yield {"subject": ctx.rng.choice(subjects), "created_at": created_at}
+    # Started in the school's working day, in the last school year or so.
+    recipe = Recipe(
+        Conversation,
+        subject=seeding.pick(TOPICS),
+        created_at=seeding.ago(days=(1, 250), hours=(7, 21)),
+    )
 
 
 class Directory:

@@ -14,10 +14,13 @@ from collections import Counter
 from django.db.models import DateField, F, Max, Q, RowRange, Window
 from django.db.models.functions import Cast
 
+from model_bakery.recipe import Recipe
+
 import seeding
 from project.school.models import User
 from project.school.calendar import at, current_terms, school_days
-from project.school.seeds import class_letters, values_where
+from project.school.queries import values_where
+from project.school.reference import class_letters
 
 from .models import Booking, Equipment, Resource, Room
 
@@ -110,14 +113,16 @@ OTHER_NAME = re.compile(
 )
 
 
-def created_at(ctx, youngest, oldest):
-    days = ctx.rng.randint(youngest, oldest)
-    return at(ctx.now.date() - datetime.timedelta(days=days), 9, ctx.rng.randrange(60))
+def created_at(days):
+    """A recipe value: brought into service ``days`` ago, in the morning."""
+    return seeding.ago(days=days, hours=(9, 10))
 
 
 @seeding.register(Resource)
 class ResourceSeed(seeding.Seed):
     # The plain resources; rooms and equipment come with their own seeds.
+    recipe = Recipe(Resource, created_at=created_at((200, 3000)))
+
     def rows(self, ctx):
         # Named one by one ("Minibus 2"): reused by name by later runs.
         return ctx.missing(Resource, self.resources(ctx), "name")
@@ -128,12 +133,13 @@ class ResourceSeed(seeding.Seed):
                 yield {
                     "name": pattern.format(n=n),
                     "location": location,
-                    "created_at": created_at(ctx, 200, 3000),
                 }
 
 
 @seeding.register(Room)
 class RoomSeed(seeding.Seed):
+    recipe = Recipe(Room, created_at=created_at((365, 4000)))
+
     def rows(self, ctx):
         rooms = ctx.wanted(ROOMS)
         special = Counter(
@@ -149,7 +155,6 @@ class RoomSeed(seeding.Seed):
                     "name": pattern.format(n=n),
                     "location": location,
                     "capacity": ctx.rng.randint(*capacity),
-                    "created_at": created_at(ctx, 365, 4000),
                 }
         # Classrooms: building, floor and number, "Room B12"; a district has
         # more buildings than letters, "Room AB12".
@@ -166,12 +171,18 @@ class RoomSeed(seeding.Seed):
                 "name": f"Room {number}",
                 "location": f"Building {building}, floor {number[len(building)]}",
                 "capacity": ctx.rng.choice((24, 28, 30, 32)),
-                "created_at": created_at(ctx, 365, 4000),
             }
 
 
 @seeding.register(Equipment)
 class EquipmentSeed(seeding.Seed):
+    # rows() gives what follows from the model: its name and serial number.
+    recipe = Recipe(
+        Equipment,
+        location=seeding.pick(EQUIPMENT_LOCATIONS),
+        created_at=created_at((30, 2000)),
+    )
+
     def rows(self, ctx):
         # Earlier runs' serial numbers are taken too.
         serials = set(ctx.rows(Equipment, "serial_number"))
@@ -184,9 +195,7 @@ class EquipmentSeed(seeding.Seed):
             serials.add(serial)
             yield {
                 "name": f"{kind} {model}",
-                "location": ctx.rng.choice(EQUIPMENT_LOCATIONS),
                 "serial_number": serial,
-                "created_at": created_at(ctx, 30, 2000),
             }
 
 

@@ -21,12 +21,9 @@ to the users that have none, and the new students get classes of their own.
 """
 
 import datetime
-import functools
 import math
 import re
-import unicodedata
 from collections import Counter, defaultdict
-from itertools import accumulate
 
 from django.contrib.auth.models import Group, Permission
 from django.db import connections
@@ -36,7 +33,6 @@ from django.db.models import (
     Count,
     Exists,
     F,
-    Min,
     OuterRef,
     Q,
     Value,
@@ -72,6 +68,16 @@ from .models import (
     Term,
     User,
 )
+from .people import (
+    EMAIL_DOMAIN,
+    Usernames,
+    female_names,
+    households,
+    other_surname,
+    slug,
+)
+from .queries import current_classes, values_where
+from .reference import DEPARTMENT_WEIGHTS, DEPARTMENTS, GROUPS, SUBJECTS, class_letters
 
 GroupPermission = Group.permissions.through
 
@@ -83,187 +89,6 @@ ADMINS = 2
 CLASS_SIZE = 28
 #: Attendance is kept for the last school days before the run's moment.
 ATTENDANCE_DAYS = 10
-
-EMAIL_DOMAIN = "example-school.org"
-
-#: (name, parent): a tree two levels deep.
-DEPARTMENTS = [
-    ("Mathematics", None),
-    ("Sciences", None),
-    ("Biology", "Sciences"),
-    ("Chemistry", "Sciences"),
-    ("Physics", "Sciences"),
-    ("Humanities", None),
-    ("History", "Humanities"),
-    ("Geography", "Humanities"),
-    ("Languages", None),
-    ("English", "Languages"),
-    ("Modern Languages", "Languages"),
-    ("Arts", None),
-    ("Music", "Arts"),
-    ("Visual Arts", "Arts"),
-    ("Physical Education", None),
-    ("Computing", None),
-]
-#: How many teachers each department needs, relative to the others.
-DEPARTMENT_WEIGHTS = {"Mathematics": 5, "English": 5, "Modern Languages": 2}
-
-#: (code, name, department, first grade, last grade)
-SUBJECTS = [
-    ("MATH", "Mathematics", "Mathematics", 1, 12),
-    ("ENG", "English", "English", 1, 12),
-    ("SCI", "General Science", "Sciences", 1, 6),
-    ("BIO", "Biology", "Biology", 7, 12),
-    ("CHEM", "Chemistry", "Chemistry", 7, 12),
-    ("PHYS", "Physics", "Physics", 7, 12),
-    ("SOC", "Social Studies", "Humanities", 1, 6),
-    ("HIST", "History", "History", 7, 12),
-    ("GEO", "Geography", "Geography", 7, 12),
-    ("FRE", "French", "Modern Languages", 4, 12),
-    ("SPA", "Spanish", "Modern Languages", 7, 12),
-    ("MUS", "Music", "Music", 1, 12),
-    ("ART", "Visual Arts", "Visual Arts", 1, 12),
-    ("PE", "Physical Education", "Physical Education", 1, 12),
-    ("CS", "Computer Science", "Computing", 5, 12),
-]
-
-
-def grades_of(code):
-    """The grades in which the subject with this code is taught."""
-    for subject_code, _, _, first, last in SUBJECTS:
-        if subject_code == code:
-            return range(first, last + 1)
-    return range(1, 13)
-
-
-#: Django groups that give staff and teachers their admin permissions.
-GROUPS = {
-    "Teachers": """
-        school.view_student school.view_schoolclass school.add_attendance
-        school.change_attendance school.view_attendance exams.add_exam
-        exams.view_exam exams.add_examresult exams.change_examresult
-        exams.view_examresult behavior.add_behaviorincident
-        behavior.view_behaviorincident behavior.add_studentbehavior
-        curriculum.view_syllabus curriculum.view_lesson resources.add_booking
-        resources.view_booking
-    """.split(),
-    "Office staff": """
-        school.add_student school.change_student school.view_student
-        school.add_guardian school.change_guardian school.view_guardian
-        school.add_guardianlink school.view_guardianlink school.add_enrollment
-        school.view_enrollment school.view_schoolclass resources.add_booking
-        resources.change_booking resources.delete_booking resources.view_booking
-    """.split(),
-    "Finance office": """
-        school.view_student finance.add_invoice finance.change_invoice
-        finance.view_invoice finance.add_invoiceline finance.view_invoiceline
-        finance.add_payment finance.view_payment
-    """.split(),
-}
-
-
-def key_batches(using, keys):
-    """
-    ``keys`` in lists that a lookup such as pk__in may take on ``using``: the
-    database may limit a query's parameters (SQLite), and QuerySet.in_bulk()
-    splits its keys the same way.
-    """
-    size = connections[using].features.max_query_params or len(keys) or 1
-    return [keys[start : start + size] for start in range(0, len(keys), size)]
-
-
-def households(ctx, *fields):
-    """
-    Yield (guardians, children) in the order UserSeed wrote them in this run:
-    lists of (role, *fields) value tuples, children eldest first.
-    """
-    people = ctx.new_rows(
-        User, "role", *fields, role__in=(User.Role.GUARDIAN, User.Role.STUDENT)
-    )
-    guardians, children = [], []
-    for person in people:
-        if person[0] == User.Role.STUDENT:
-            children.append(person)
-            continue
-        if children:
-            yield guardians, children
-            guardians, children = [], []
-        guardians.append(person)
-    if children:
-        yield guardians, children
-
-
-def current_classes(ctx):
-    """
-    {student: (class, enrolled on)} for the current year, from this run's
-    Student and SchoolClass rows alone: a grade's students, in order of
-    admission number, are dealt to its classes in turn. Seeds that cannot
-    wait for the Enrollment rows read the classes from here.
-    """
-    classes = defaultdict(list)
-    starts_on = None
-    current = sorted(
-        ctx.new_rows(
-            SchoolClass, "grade_level", "name", "pk", "year__starts_on",
-            year__is_current=True,
-        )
-    )
-    for grade, _, pk, starts_on in current:
-        classes[grade].append(pk)
-    placed, dealt = {}, defaultdict(int)
-    students = sorted(
-        ctx.new_rows(Student, "admission_number", "pk", "grade_level", "user__date_joined")
-    )
-    for _, pk, grade, joined in students:
-        if classes[grade]:
-            school_class = classes[grade][dealt[grade] % len(classes[grade])]
-            dealt[grade] += 1
-            placed[pk] = (school_class, max(starts_on, joined.date()))
-    return placed
-
-
-# Names.
-
-
-# Tens of thousands of users share the locale's few thousand names.
-@functools.cache
-def slug(name):
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z]", "", ascii_name.lower()) or "user"
-
-
-def username_base(first_name, last_name):
-    return f"{slug(first_name)}.{slug(last_name)}"
-
-
-class Usernames:
-    """'first.last', then 'first.last2', 'first.last3' for the namesakes."""
-
-    def __init__(self, taken=()):
-        # Earlier runs' usernames count: a namesake of theirs gets the next number.
-        self.taken = defaultdict(int)
-        for username in taken:
-            base, number = re.fullmatch(r"(.*?)(\d*)", username).groups()
-            self.taken[base] = max(self.taken[base], int(number or 1))
-
-    def issue(self, first_name, last_name):
-        base = username_base(first_name, last_name)
-        self.taken[base] += 1
-        n = self.taken[base]
-        return base if n == 1 else f"{base}{n}"
-
-
-def female_names(faker):
-    """The locale's female first names, for telling mothers from fathers."""
-    provider = faker.first_name_female.__self__
-    return frozenset(getattr(provider, "first_names_female", ()))
-
-
-def other_surname(faker, surname):
-    while (name := faker.last_name()) == surname:
-        pass
-    return name
-
 
 # Seeds.
 
@@ -545,7 +370,10 @@ class SubjectSeed(seeding.Seed):
 
 @seeding.register(Teacher)
 class TeacherSeed(seeding.Seed):
-    def rows(self, ctx):
+    for_each = ("school.User", {"role": User.Role.TEACHER})
+    each_fields = ("date_joined",)
+
+    def each(self, ctx, users):
         departments = dict(
             Department.objects.using(ctx.using).values_list("name", "pk")
         )
@@ -553,14 +381,9 @@ class TeacherSeed(seeding.Seed):
         weights = [DEPARTMENT_WEIGHTS.get(name, 1) for name in names]
         # One teacher for each department first, then where the work is.
         first = ctx.rng.sample(names, len(names))
-        users = ctx.rows(User, "pk", "date_joined", role=User.Role.TEACHER, teacher=None)
-        for n, (pk, joined) in enumerate(users):
+        for n, user in enumerate(users):
             name = first[n] if n < len(first) else ctx.rng.choices(names, weights)[0]
-            yield {
-                "user": pk,
-                "department": departments[name],
-                "hired_on": joined.date(),
-            }
+            yield {"department": departments[name], "hired_on": user.date_joined.date()}
 
 
 @seeding.register("school.Teacher_subjects")
@@ -601,16 +424,16 @@ class TeacherSubjectSeed(seeding.Seed):
 
 @seeding.register(Student)
 class StudentSeed(seeding.Seed):
-    def rows(self, ctx):
+    for_each = ("school.User", {"role": User.Role.STUDENT})
+    each_fields = ("date_of_birth", "date_joined")
+
+    def each(self, ctx, users):
         start = current_year_start(ctx.now)
-        rows = ctx.rows(
-            User, "pk", "date_of_birth", "date_joined", role=User.Role.STUDENT, student=None
-        )
         # Admission numbers go on from those of earlier runs.
-        for n, (pk, born, joined) in enumerate(rows, ctx.existing + 1):
+        for n, user in enumerate(users, ctx.existing + 1):
+            joined, born = user.date_joined, user.date_of_birth
             admitted = joined.year if joined.month >= 9 else joined.year - 1
             yield {
-                "user": pk,
                 "admission_number": f"{admitted}-{n:05d}",
                 "date_of_birth": born,
                 "grade_level": grade_for(born, start),
@@ -695,20 +518,9 @@ class SchoolClassSeed(seeding.Seed):
                     }
 
 
-def class_letters(n):
-    """A, B, ... Z, AA, AB, ...: the part of a class name after the grade."""
-    letters = ""
-    n += 1
-    while n:
-        n, rest = divmod(n - 1, 26)
-        letters = chr(ord("A") + rest) + letters
-    return letters
-
-
 @seeding.register(Enrollment)
 class EnrollmentSeed(seeding.Seed):
     def rows(self, ctx):
-        using = ctx.using
         for student, (school_class, enrolled_on) in current_classes(ctx).items():
             yield {
                 "student": student,
@@ -749,55 +561,33 @@ class EnrollmentSeed(seeding.Seed):
 
 @seeding.register(Attendance)
 class AttendanceSeed(seeding.Seed):
-    STATUSES = ("present", "late", "absent", "excused")
-    #: Cumulative, so that each of the many draws need not add them up.
-    WEIGHTS = tuple(accumulate((92, 3, 3, 2)))
+    # A day's status is drawn a column at a time; rows() gives it only on
+    # the days a student spends ill in bed, which follow one another.
+    recipe = Recipe(
+        Attendance,
+        status=seeding.pick(("present", "late", "absent", "excused"), weights=(92, 3, 3, 2)),
+    )
 
     def rows(self, ctx):
         today = ctx.now.date()
         terms = [(first, last) for _, first, last in current_terms(ctx.now)]
         days = [d for d in school_days(terms, last=today) if d < today]
         days = days[-ATTENDANCE_DAYS:]
+        random = ctx.rng.random
         for student, (school_class, enrolled_on) in current_classes(ctx).items():
             ill = 0
             for day in days:
                 if day < enrolled_on:
                     continue
+                row = {"student": student, "school_class": school_class, "date": day}
                 if ill:
-                    status, ill = "absent", ill - 1
-                elif ctx.rng.random() < 0.01:
-                    # A few days in bed.
-                    status, ill = "absent", ctx.rng.randint(0, 2)
-                else:
-                    status = ctx.rng.choices(self.STATUSES, cum_weights=self.WEIGHTS)[0]
-                yield {
-                    "student": student,
-                    "school_class": school_class,
-                    "date": day,
-                    "status": status,
-                }
+                    row["status"], ill = "absent", ill - 1
+                elif random() < 0.01:
+                    row["status"], ill = "absent", ctx.rng.randint(0, 2)
+                yield row
 
 
 # Checks.
-
-
-def values_where(rows, field, condition):
-    """
-    The distinct values of ``field`` among ``rows`` for which ``condition``
-    holds of ``value``, as a subquery.
-
-    The condition is tested once per distinct value rather than once per
-    row: a weekday or a time of day is worked out in Python on SQLite, and
-    a few dates or timetable moments recur in many rows. As an aggregate,
-    the value lands in HAVING, after the grouping.
-    """
-    return (
-        rows.order_by()
-        .values(field)
-        .alias(value=Min(field))
-        .filter(condition)
-        .values(field)
-    )
 
 
 #: A name that slug() only lowers.
