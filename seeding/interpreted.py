@@ -1,7 +1,7 @@
 """
 Values that the application interprets rather than shows: a dotted Python
 path or a class name it imports, a language code it activates, a file it
-opens, a registry's key it looks up. Any text passes the database; only these
+opens, a registry's key it looks up, a state it compares. Any text passes the database; only these
 keep the pages that read them working.
 """
 
@@ -27,6 +27,9 @@ EMPTY = object()
 DOTTED = re.compile(r"^(.+_class|class_name|.+_path)$", re.I)
 #: Names of text fields that hold a language or locale code.
 LANGUAGE = re.compile(r"^(language|lang|locale)(_code)?$", re.I)
+#: Names of text fields that hold a state the application compares with
+#: constants of its own ("Open", "Suspended").
+STATE = re.compile(r"^(status|state)$", re.I)
 #: Files made per file field, which its rows share.
 FILES = 8
 
@@ -52,6 +55,10 @@ def interpreted_column(field, context, base):
             return EMPTY
         if field.blank and not field.unique:
             return Constant(field, context, "")
+    if STATE.match(field.name) and field.has_default() and not field.unique:
+        # Text that matches none of its constants is a state no page expects;
+        # the default is the one value the schema names.
+        return EMPTY
     if LANGUAGE.match(field.name):
         codes = [code for code, _ in settings.LANGUAGES]
         codes = [c for c in codes if not field.max_length or len(c) <= field.max_length]

@@ -47,11 +47,14 @@ def answers(client, urls):
     return failures
 
 
-def sample_keys(model):
-    """Primary keys of the first, middle and last rows, as the admin quotes them."""
+def sample_keys(rows):
+    """Primary keys of the first, middle and last of ``rows`` (a model's
+    rows, or a queryset's), as the admin quotes them."""
     from django.contrib.admin.utils import quote
 
-    keys = list(model._base_manager.order_by("pk").values_list("pk", flat=True))
+    if isinstance(rows, type):
+        rows = rows._base_manager.all()
+    keys = list(rows.order_by("pk").values_list("pk", flat=True))
     if len(keys) > ROWS_PER_MODEL:
         keys = [keys[0], keys[len(keys) // 2], keys[-1]]
     return [quote(pk) for pk in keys]

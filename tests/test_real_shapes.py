@@ -14,6 +14,7 @@ from django.db.models import F
 
 from seeding.cleaning import SAMPLE
 from tests.realshapes.models import (
+    Campaign,
     Discount,
     Dosage,
     Meeting,
@@ -202,3 +203,9 @@ def test_rows_a_seed_module_gives_every_value_of_are_not_cleaned(monkeypatch):
     monkeypatch.setattr(Unpleasable, "clean", lambda row: asked.append(row))
     seed("--only", "realshapes.Unpleasable")
     assert Unpleasable.objects.count() == 10 and asked == []
+
+
+@pytest.mark.django_db
+def test_a_status_the_schema_lists_no_choices_for_keeps_its_default():
+    seed(*ONLY, "--count", "realshapes.Campaign=50")
+    assert set(Campaign.objects.values_list("status", "state")) == {("Open", "draft")}

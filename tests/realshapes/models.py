@@ -126,3 +126,16 @@ class Topic(models.Model):
 
     name = models.CharField(max_length=40)
     slug = models.SlugField()
+
+
+class Campaign(models.Model):
+    """A state the application compares with constants the schema does not
+    list (status == "Open"): only its default is a value the schema names."""
+
+    OPEN = "Open"
+
+    title = models.CharField(max_length=40)
+    status = models.CharField(max_length=64, default=OPEN)
+    state = models.CharField(max_length=20, default="draft", blank=True)
+    # No default: nothing says which text the application expects.
+    phase = models.CharField(max_length=20)
