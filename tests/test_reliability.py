@@ -90,6 +90,9 @@ def start(*args, url, settings="tests.settings"):
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        # A shell starts background jobs ignoring SIGINT, and Python keeps an
+        # ignored SIGINT ignored: give the command Ctrl-C's usual effect.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
 
 
