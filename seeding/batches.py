@@ -7,14 +7,12 @@ and the model's own clean() (``cleaning``), then one insert per table
 the run when it closes.
 """
 
-import operator
-from itertools import repeat
 from operator import itemgetter
 
 from django.db import connections, models
 
 from .cleaning import CleanChecks
-from .columns import rng_for
+from .columns import any_is, rng_for
 from .exceptions import SeedFailed
 from .inserts import Inserts
 from .keys import coalesce, pack, tables_of
@@ -159,9 +157,7 @@ class Writer:
                 given[attname] = values[offset : offset + len(partials)]
         #: The columns for which every row of the batch has a given value.
         self.whole = {
-            attname
-            for attname, values in given.items()
-            if not any(map(operator.is_, values, repeat(MISSING)))
+            attname for attname, values in given.items() if not any_is(values, MISSING)
         }
         return given
 

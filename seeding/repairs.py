@@ -4,11 +4,11 @@ a comparison moved, without repeating a combination of its unique rules; a
 unique column moves to the first value of its sequence that fits.
 """
 
-import operator
 from itertools import repeat
 
 from django.db.models import F, Q
 
+from .columns import any_is
 from .constraints import COMPARISONS, combination
 from .exceptions import SeedFailed
 
@@ -175,9 +175,9 @@ def holds_for_all(atoms, columns):
     for attname, lookup, other, value in atoms:
         left = columns.get(attname)
         right = repeat(value) if other is None else columns.get(other)
-        if left is None or right is None or _holds_null(left):
+        if left is None or right is None or any_is(left, None):
             return False
-        if other is not None and _holds_null(right):
+        if other is not None and any_is(right, None):
             return False
         try:
             if not all(map(COMPARISONS[lookup], left, right)):
@@ -185,8 +185,3 @@ def holds_for_all(atoms, columns):
         except TypeError:
             return False
     return True
-
-
-def _holds_null(values):
-    """``None in values`` by identity, at C speed (== would ask each value)."""
-    return any(map(operator.is_, values, repeat(None)))
