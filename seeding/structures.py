@@ -159,6 +159,8 @@ class MaterialisedPath(Forest):
         self.parent = parent_key(model)
         if self.parent is not None:
             self.fields = (*self.fields, self.parent.name)
+        #: (the single root the new trees hang under, its last child's step).
+        self.top = None
 
     def values(self, using, count, seed):
         model = self.model
@@ -194,7 +196,7 @@ class MaterialisedPath(Forest):
     def finish(self, using):
         if self.parent is not None:
             parents_from_paths(self.parent, using)
-        if getattr(self, "top", None):
+        if self.top is not None:
             root = self.top[0]
             table = tree_table(self.model, "path")
             children = table._base_manager.using(using).filter(
