@@ -133,22 +133,17 @@ class Seed:
         return self._each_rows(ctx, parents, name)
 
     def _each_rows(self, ctx, parents, name):
-        given = iter(self.each(ctx, iter(parents)))
-        for n, parent in enumerate(parents):
-            values = next(given, None)
-            if values is None:
-                break
+        given = self.each(ctx, iter(parents))
+        pairs = itertools.zip_longest(parents, given, fillvalue=None)
+        for n, (parent, values) in enumerate(pairs):
+            if parent is None or values is None:
+                label = self.parent_link()[0]._meta.label
+                how = "more rows than" if parent is None else f"rows for {n} of"
+                raise ConfigurationError(
+                    f"each() of {self.module} yielded {how} the {len(parents)} "
+                    f"{label} rows; it yields one for each."
+                )
             yield {**values, name: parent[0]}
-        else:
-            if next(given, None) is None:
-                return
-            n = None
-        label = self.parent_link()[0]._meta.label
-        how = "more rows than" if n is None else f"rows for {n} of"
-        raise ConfigurationError(
-            f"each() of {self.module} yielded {how} the {len(parents)} {label} "
-            f"rows; it yields one for each."
-        )
 
     @property
     def module(self):
