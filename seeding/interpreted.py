@@ -1,8 +1,8 @@
 """
 Values that the application interprets rather than shows: a dotted Python
 path or a class name it imports, a language code it activates, a file it
-opens, a registry's key it looks up, a state it compares. Any text passes the database; only these
-keep the pages that read them working.
+opens, a registry's key it looks up, a state it compares. Any text passes the
+database; only these keep the pages that read them working.
 """
 
 import re

@@ -5,9 +5,8 @@ time with positional seeds, like the engine's automatic values: a constant,
 (``seeding.fake("phone_number")``), weighted choices
 (``seeding.pick(["paid", "unpaid"], weights=[8, 2])``) or moments before the
 run's reference time (``seeding.ago(days=(1, 250), hours=(7, 21))``). Each
-column of each
-batch has a generator of its own, so that adding a field to a recipe leaves
-the values of the others as they were.
+column of each batch has a generator of its own, so that adding a field to a
+recipe leaves the values of the others as they were.
 """
 
 import datetime
